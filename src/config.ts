@@ -1,0 +1,136 @@
+// The only reader of process.env. Parsed once at boot, validated, frozen.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const portList = z.string().transform((value, ctx) => {
+  const ports = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map(Number);
+  if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of ports (1-65535)' });
+    return z.NEVER;
+  }
+  return ports;
+});
+
+const smtpUrl = z.string().refine((v) => /^smtps?:\/\/[^/]+/i.test(v), {
+  message: 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465',
+});
+
+const secretKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
+  message: 'must be 32 bytes encoded in base64 (generate one with: openssl rand -base64 32)',
+});
+
+/** Every environment variable Relais reads; anything else starting with RELAIS_ stops start-up. */
+const envSchema = z.object({
+  RELAIS_PORT: port.default(8080),
+  RELAIS_HOST: z.string().min(1).default('0.0.0.0'),
+  RELAIS_PUBLIC_URL: z.string().url('must be a URL such as https://relais.example.com').optional(),
+  RELAIS_DATA_DIR: z.string().min(1).default('./relais-data'),
+  RELAIS_DATABASE_URL: z
+    .string()
+    .refine((v) => /^(postgres(ql)?:\/\/|sqlite:)/.test(v), {
+      message: 'must be postgres://… or sqlite:<path>',
+    })
+    .optional(),
+  RELAIS_SECRET_KEY: secretKey.optional(),
+  RELAIS_PLATFORM_SMTP_URL: smtpUrl.optional(),
+  RELAIS_PLATFORM_FROM: z.string().min(3).optional(),
+  RELAIS_BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: bool.optional(),
+  RELAIS_SMTP_ALLOWED_PORTS: portList.default([25, 465, 587, 2525]),
+  RELAIS_DEMO: bool.default(false),
+  RELAIS_DEV_INBOX_PORT: port.default(0),
+  RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RELAIS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  RELAIS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RELAIS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  RELAIS_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  /** base64, 32 bytes; absent in embedded mode until generated into the data dir. */
+  readonly secretKey: string | undefined;
+  readonly platformSmtpUrl: string | undefined;
+  readonly platformFrom: string;
+  readonly bootstrapApiKey: string | undefined;
+  readonly allowPrivateSmtpHosts: boolean;
+  readonly smtpAllowedPorts: readonly number[];
+  readonly demo: boolean;
+  readonly devInboxPort: number;
+  readonly logLevel: string;
+  readonly maxMessageBytes: number;
+  readonly leaseSeconds: number;
+  readonly dispatchConcurrency: number;
+  readonly shutdownGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const KNOWN_ENV = Object.keys(envSchema.shape);
+
+/** Parses the environment (and CLI overrides such as --demo) into a frozen Config, or throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: { demo?: boolean } = {}): Config {
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith('RELAIS_') && v !== undefined && v !== ''),
+  );
+  const problems: string[] = [];
+  for (const key of Object.keys(relevant)) {
+    if (!KNOWN_ENV.includes(key)) problems.push(`${key} is not a setting Relais knows (known: ${KNOWN_ENV.join(', ')})`);
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const demo = overrides.demo ?? e.RELAIS_DEMO;
+  const dataDir = path.resolve(e.RELAIS_DATA_DIR);
+  const dbUrl = e.RELAIS_DATABASE_URL;
+  const database: Config['database'] =
+    dbUrl && /^postgres/.test(dbUrl)
+      ? { kind: 'postgres', url: dbUrl }
+      : { kind: 'sqlite', file: dbUrl ? path.resolve(dbUrl.replace(/^sqlite:/, '')) : path.join(dataDir, 'relais.db') };
+  return Object.freeze({
+    port: e.RELAIS_PORT,
+    host: e.RELAIS_HOST,
+    publicUrl: (e.RELAIS_PUBLIC_URL ?? `http://localhost:${e.RELAIS_PORT}`).replace(/\/$/, ''),
+    dataDir,
+    database,
+    secretKey: e.RELAIS_SECRET_KEY,
+    platformSmtpUrl: e.RELAIS_PLATFORM_SMTP_URL,
+    platformFrom: e.RELAIS_PLATFORM_FROM ?? (demo ? 'Relais Demo <hello@platform.example>' : 'Relais <hello@platform.example>'),
+    bootstrapApiKey: e.RELAIS_BOOTSTRAP_API_KEY,
+    allowPrivateSmtpHosts: e.RELAIS_ALLOW_PRIVATE_SMTP_HOSTS ?? demo,
+    smtpAllowedPorts: Object.freeze([...e.RELAIS_SMTP_ALLOWED_PORTS]),
+    demo,
+    devInboxPort: e.RELAIS_DEV_INBOX_PORT,
+    logLevel: e.RELAIS_LOG_LEVEL,
+    maxMessageBytes: e.RELAIS_MAX_MESSAGE_BYTES,
+    leaseSeconds: e.RELAIS_LEASE_SECONDS,
+    dispatchConcurrency: e.RELAIS_DISPATCH_CONCURRENCY,
+    shutdownGraceSeconds: e.RELAIS_SHUTDOWN_GRACE_SECONDS,
+  });
+}
