@@ -29,10 +29,10 @@ if (files.length === 0) {
   console.error('No test files matched.');
   process.exit(1);
 }
-const concurrency = process.env.RELAIS_TEST_CONCURRENCY ?? '2';
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, RELAIS_TEST: '1' } },
+  { stdio: 'inherit'},
 );
 process.exit(result.status ?? 1);
