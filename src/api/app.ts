@@ -1,0 +1,69 @@
+// buildApp(config, deps): a ready Fastify app with every route, and no socket.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import { createRelais, type Relais, type RelaisDeps } from '../relais.ts';
+import { organizationRoutes } from '../tenants/organization.routes.ts';
+import { messageRoutes } from '../outbox/message.routes.ts';
+import { authenticate } from './auth.ts';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { healthRoutes } from './health.routes.ts';
+import type { DevInbox } from '../dev/capture-server.ts';
+import { devInboxRoutes } from '../dev/inbox.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    relais: Relais;
+  }
+}
+
+export interface AppDeps extends RelaisDeps {
+  /** The demo's capture server, shown at /dev/inbox. */
+  devInbox?: DevInbox;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const relais = createRelais(config, deps);
+  const app = Fastify({
+    loggerInstance: relais.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Room for a maximum-size message in base64 inside JSON.
+    bodyLimit: Math.ceil(config.maxMessageBytes * 1.4) + 256 * 1024,
+    requestIdHeader: 'x-request-id',
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorate('relais', relais);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Relais API',
+        version: '0.1.0',
+        description: "Send a platform's emails from each organization's own address, through its own SMTP relay.",
+      },
+      components: { securitySchemes: { platformKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ platformKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/v1/')) await authenticate(relais, request);
+  });
+
+  await app.register(healthRoutes(relais));
+  await app.register(organizationRoutes(relais));
+  await app.register(messageRoutes(relais));
+  if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
+
+  app.addHook('onClose', async () => {
+    await relais.close();
+  });
+  return app;
+}

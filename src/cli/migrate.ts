@@ -1,0 +1,15 @@
+import { migrateToLatest } from '../store/migrate.ts';
+import { openStore } from '../store/store.ts';
+import { configOrExit } from './runtime.ts';
+
+export async function migrateCommand(): Promise<void> {
+  const config = configOrExit();
+  const store = openStore(config.database);
+  try {
+    const result = await migrateToLatest(store);
+    const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+  } finally {
+    await store.close();
+  }
+}

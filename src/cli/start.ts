@@ -1,0 +1,56 @@
+// `relais start` (API + dispatcher + UI) and `relais worker` (dispatcher only): the process.
+import { buildApp } from '../api/app.ts';
+import type { Config } from '../config.ts';
+import { startDevInbox, type DevInbox } from '../dev/capture-server.ts';
+import { seedDemo } from '../dev/demo-seed.ts';
+import { createLogger } from '../logger.ts';
+import { configOrExit, openMigratedStore } from './runtime.ts';
+
+export async function start(options: { demo: boolean; http: boolean }): Promise<void> {
+  let config: Config = configOrExit(options.demo ? { demo: true } : {});
+  const logger = createLogger(config.logLevel);
+  let devInbox: DevInbox | undefined;
+  if (config.demo && !config.platformSmtpUrl) {
+    devInbox = await startDevInbox({ port: config.devInboxPort });
+    config = Object.freeze({ ...config, platformSmtpUrl: devInbox.url });
+  }
+  if (!config.platformSmtpUrl) {
+    console.error('relais: RELAIS_PLATFORM_SMTP_URL is required (e.g. smtp://user:pass@smtp.example.com:587), or start with --demo.');
+    process.exit(2);
+  }
+  const store = await openMigratedStore(config);
+  const app = await buildApp(config, { store, logger, ...(devInbox ? { devInbox } : {}) });
+  const lines: string[] = [];
+  if (config.bootstrapApiKey) {
+    await app.relais.apiKeys.ensure('bootstrap', config.bootstrapApiKey);
+    lines.push('Platform API key: the value of RELAIS_BOOTSTRAP_API_KEY');
+  }
+  if (config.demo) lines.push(...(await seedDemo(app.relais)));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight sends');
+    try {
+      await app.close();
+      await store.close();
+      await devInbox?.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  if (options.http) {
+    await app.listen({ port: config.port, host: config.host });
+    lines.unshift(`Relais is running on ${config.publicUrl} (${config.database.kind})`, `API documentation: ${config.publicUrl}/docs`);
+    if (devInbox) lines.push(`Dev inbox (what the platform sender delivered): ${config.publicUrl}/dev/inbox`);
+  } else {
+    await app.ready();
+    lines.unshift(`Relais worker ${app.relais.dispatcher.workerId} is delivering (${config.database.kind})`);
+  }
+  app.relais.dispatcher.start();
+  console.log(`\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+}

@@ -1,0 +1,41 @@
+// Prometheus metrics, one registry per Relais instance (so tests never share counters).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  accepted: Counter<never>;
+  sent: Counter<'route'>;
+  deferred: Counter<'route'>;
+  failed: Counter<'route'>;
+  sendDuration: Histogram<'route' | 'outcome'>;
+  queueDepth: Gauge<'status'>;
+}
+
+export function createMetrics(queueDepth: () => Promise<Record<string, number>>, defaults = false): Metrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry, prefix: 'relais_' });
+  return {
+    registry,
+    accepted: new Counter({ name: 'relais_messages_accepted_total', help: 'Messages accepted from the platform', registers: [registry] }),
+    sent: new Counter({ name: 'relais_messages_sent_total', help: 'Messages delivered to an SMTP server', labelNames: ['route'], registers: [registry] }),
+    deferred: new Counter({ name: 'relais_messages_deferred_total', help: 'Attempts that ended in a retry later', labelNames: ['route'], registers: [registry] }),
+    failed: new Counter({ name: 'relais_messages_failed_total', help: 'Messages that failed for good', labelNames: ['route'], registers: [registry] }),
+    sendDuration: new Histogram({
+      name: 'relais_send_duration_seconds',
+      help: 'Time to hand one message to the SMTP server',
+      labelNames: ['route', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'relais_queue_depth',
+      help: 'Messages waiting or being sent, by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const counts = await queueDepth();
+        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+      },
+    }),
+  };
+}

@@ -1,0 +1,129 @@
+// Accepting a message: validate, commit to the outbox, then wake the dispatcher.
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import type { Clock } from '../clock.ts';
+import { newId } from '../ids.ts';
+import type { Store } from '../store/store.ts';
+import { findOrganization } from '../tenants/organization.repository.ts';
+import { estimateSize, recipientsOf, toContent, type MessageRecord, type SendMessageRequest } from './message.ts';
+import { findByIdempotencyKey, findMessage } from './sql/findMessages.ts';
+import { insertMessage } from './sql/insertMessage.ts';
+
+export interface AcceptDeps {
+  store: Store;
+  clock: Clock;
+  maxMessageBytes: number;
+  /** Domain of generated Message-IDs, e.g. platform.example. */
+  messageIdDomain: string;
+  /** Called after the commit so that a dispatcher picks the message up at once. */
+  onAccepted: (message: MessageRecord) => void;
+}
+
+export interface AcceptResult {
+  message: MessageRecord;
+  /** False when an earlier request with the same Idempotency-Key created the message. */
+  created: boolean;
+}
+
+export class AcceptService {
+  constructor(private readonly deps: AcceptDeps) {}
+
+  async accept(organizationId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<AcceptResult> {
+    const { store, clock } = this.deps;
+    const content = toContent(request);
+    const size = estimateSize(content);
+    if (size > this.deps.maxMessageBytes) {
+      throw new AppError(
+        'message_too_large',
+        `The message is ${formatBytes(size)}, more than the ${formatBytes(this.deps.maxMessageBytes)} allowed (attachments included).`,
+        { sizeBytes: size, maxBytes: this.deps.maxMessageBytes },
+      );
+    }
+    const requestHash = idempotencyKey ? hashRequest(request) : null;
+    const now = clock.now();
+    const id = newId('msg', now);
+
+    const outcome = await store.db.transaction().execute(async (tx) => {
+      if (!(await findOrganization(tx, organizationId))) {
+        throw new AppError('organization_not_found', `No organization has the id "${organizationId}".`);
+      }
+      if (idempotencyKey) {
+        const earlier = await findByIdempotencyKey(tx, organizationId, idempotencyKey);
+        if (earlier) return { earlier };
+      }
+      await insertMessage(tx, {
+        id,
+        organization_id: organizationId,
+        status: 'queued',
+        category: request.category ?? null,
+        message_id_header: `<${id.replace('_', '.')}@${this.deps.messageIdDomain}>`,
+        payload: JSON.stringify(content),
+        size_bytes: size,
+        recipient_count: recipientsOf(content).length,
+        idempotency_key: idempotencyKey ?? null,
+        request_hash: requestHash,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+        route: null,
+        last_reply: null,
+        last_error_code: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+        failed_at: null,
+      });
+      return { earlier: undefined };
+    }).catch(async (error: unknown) => {
+      // Two requests with the same key raced: the unique index let one through.
+      if (idempotencyKey && isUniqueViolation(error)) {
+        const earlier = await findByIdempotencyKey(store.db, organizationId, idempotencyKey);
+        if (earlier) return { earlier };
+      }
+      throw error;
+    });
+
+    if (outcome.earlier) {
+      if (outcome.earlier.requestHash !== requestHash) {
+        throw new AppError(
+          'idempotency_conflict',
+          'This Idempotency-Key was already used with a different request body. Use a new key for a different message.',
+          { messageId: outcome.earlier.record.id },
+        );
+      }
+      return { message: outcome.earlier.record, created: false };
+    }
+    const message = await findMessage(store.db, organizationId, id);
+    if (!message) throw new Error(`Accepted message ${id} could not be read back`);
+    this.deps.onAccepted(message);
+    return { message, created: true };
+  }
+}
+
+function hashRequest(request: SendMessageRequest): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+/** JSON with object keys sorted, so that key order does not change the hash. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string } | undefined;
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505';
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,242 @@
+// Claims due messages, routes each one at send time, sends it and records the outcome.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { toError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { composeMessage } from '../smtp/compose.ts';
+import { sanitizeSmtpText } from '../smtp/smtp-text.ts';
+import type { Store } from '../store/store.ts';
+import type { Attempt, ClaimedMessage } from './message.ts';
+import { recipientsOf } from './message.ts';
+import { nextAttemptAt, type RetryPolicy } from './retry-policy.ts';
+import type { RouteDecision, Router } from './router.ts';
+import { classifySendError } from './send-outcome.ts';
+import { claimMessages } from './sql/claimMessages.ts';
+import { completeMessage } from './sql/completeMessage.ts';
+import { nextWakeUp } from './sql/findMessages.ts';
+import { releaseLeases } from './sql/releaseLeases.ts';
+import { renewLeases } from './sql/renewLeases.ts';
+
+export interface DispatcherDeps {
+  store: Store;
+  clock: Clock;
+  router: Router;
+  logger: Logger;
+  metrics: Metrics;
+  retryPolicy: RetryPolicy;
+  leaseMs: number;
+  concurrency: number;
+  /** Longest sleep between looks at the queue when nothing wakes the dispatcher (other processes, due retries). */
+  idlePollMs?: number;
+  workerId?: string;
+}
+
+export class Dispatcher {
+  readonly workerId: string;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private pendingWake = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.workerId = deps.workerId ?? `dispatcher-${randomBytes(6).toString('hex')}`;
+  }
+
+  /** Starts the loop; new work is picked up as soon as `wake()` is called. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(250, Math.floor(this.deps.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.loop = this.run();
+  }
+
+  /** Signals that work may be due (a message was accepted, a setting changed). */
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Claims and sends everything due now, waits for those sends, and returns how many messages
+   * it handled. For tests and one-shot runs; does not need `start()`.
+   */
+  async runOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const claimed = await this.claim(this.deps.concurrency);
+      if (claimed.length === 0) break;
+      handled += claimed.length;
+      await Promise.all(claimed.map((m) => this.track(m)));
+    }
+    return handled;
+  }
+
+  /**
+   * Stops claiming, lets in-flight sends finish for up to `graceMs`, then returns the
+   * unfinished ones to the queue.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wakeUp?.();
+    clearInterval(this.heartbeat);
+    await this.loop;
+    const pending = [...this.inFlight.values()];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(pending),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const unfinished = [...this.inFlight.keys()];
+    if (unfinished.length > 0) {
+      const released = await releaseLeases(this.deps.store.db, { owner: this.workerId, ids: unfinished, now: this.deps.clock.now() });
+      this.deps.logger.warn({ released }, 'returned unfinished sends to the queue at shutdown');
+    }
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        this.pendingWake = false;
+        const free = this.deps.concurrency - this.inFlight.size;
+        const claimed = free > 0 ? await this.claim(free) : [];
+        for (const message of claimed) void this.track(message);
+        if (claimed.length > 0 && claimed.length === free) continue;
+        if (this.pendingWake) continue;
+        await this.sleep(await this.idleDelay());
+      } catch (error) {
+        this.deps.logger.error({ err: toError(error) }, 'dispatcher loop error; retrying shortly');
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  private async idleDelay(): Promise<number> {
+    const idle = this.deps.idlePollMs ?? 1000;
+    const next = await nextWakeUp(this.deps.store.db);
+    if (next === undefined) return idle;
+    return Math.min(idle, Math.max(0, next - this.deps.clock.now()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+
+  private claim(limit: number): Promise<ClaimedMessage[]> {
+    const now = this.deps.clock.now();
+    return claimMessages(this.deps.store.db, this.deps.store.capabilities, {
+      owner: this.workerId,
+      now,
+      leaseUntil: now + this.deps.leaseMs,
+      limit,
+    });
+  }
+
+  private track(message: ClaimedMessage): Promise<void> {
+    const work = this.deliver(message)
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: toError(error), messageId: message.id }, 'could not record the outcome of a send');
+      })
+      .finally(() => {
+        this.inFlight.delete(message.id);
+        if (this.running) this.wake();
+      });
+    this.inFlight.set(message.id, work);
+    return work;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await renewLeases(this.deps.store.db, {
+        owner: this.workerId,
+        ids: [...this.inFlight.keys()],
+        leaseUntil: this.deps.clock.now() + this.deps.leaseMs,
+      });
+    } catch (error) {
+      this.deps.logger.warn({ err: toError(error) }, 'could not renew leases');
+    }
+  }
+
+  private async deliver(message: ClaimedMessage): Promise<void> {
+    const { clock, logger, metrics } = this.deps;
+    const startedAt = clock.now();
+    const log = logger.child({ messageId: message.id, organizationId: message.organizationId, attempt: message.attempts });
+    let decision: RouteDecision | undefined;
+    let attempt: Attempt;
+    let retryAt: number | undefined;
+    try {
+      decision = await this.deps.router.decide(message);
+      const raw = await composeMessage({
+        content: message.content,
+        from: decision.from,
+        ...(decision.replyTo && !message.content.replyTo ? { replyTo: decision.replyTo } : {}),
+        messageId: message.messageId,
+        date: new Date(message.createdAt),
+      });
+      const result = await decision.transport.send({ from: decision.envelopeFrom, to: recipientsOf(message.content) }, raw);
+      const rejected = result.rejected.map((r) => `${r.address}: ${sanitizeSmtpText(r.reply, 200)}`);
+      attempt = {
+        attempt: message.attempts,
+        route: decision.route,
+        startedAt,
+        finishedAt: clock.now(),
+        outcome: 'sent',
+        reply: sanitizeSmtpText([result.reply, ...rejected].join(' / ')),
+        errorCode: rejected.length > 0 ? 'some_recipients_rejected' : null,
+      };
+    } catch (error) {
+      const failure = classifySendError(error);
+      retryAt =
+        failure.kind === 'temporary'
+          ? nextAttemptAt(this.deps.retryPolicy, {
+              attempts: message.attempts,
+              createdAt: message.createdAt,
+              now: clock.now(),
+              ...(failure.hintSeconds !== undefined ? { hintSeconds: failure.hintSeconds } : {}),
+            })
+          : undefined;
+      attempt = {
+        attempt: message.attempts,
+        route: decision?.route ?? 'platform',
+        startedAt,
+        finishedAt: clock.now(),
+        outcome: retryAt === undefined ? 'failed' : 'deferred',
+        reply: failure.reply,
+        errorCode: retryAt === undefined && failure.kind === 'temporary' ? 'retries_exhausted' : failure.errorCode,
+      };
+    }
+    const recorded = await this.deps.store.db
+      .transaction()
+      .execute((tx) => completeMessage(tx, { id: message.id, owner: this.workerId, attempt, ...(retryAt !== undefined ? { nextAttemptAt: retryAt } : {}) }));
+    const seconds = (attempt.finishedAt - startedAt) / 1000;
+    metrics.sendDuration.observe({ route: attempt.route, outcome: attempt.outcome }, seconds);
+    if (!recorded) {
+      log.warn('lease lost before the outcome was recorded; another dispatcher owns the message');
+      return;
+    }
+    metrics[attempt.outcome === 'sent' ? 'sent' : attempt.outcome === 'deferred' ? 'deferred' : 'failed'].inc({ route: attempt.route });
+    log.info({ route: attempt.route, outcome: attempt.outcome, errorCode: attempt.errorCode, ms: attempt.finishedAt - startedAt }, 'send attempt finished');
+  }
+}

@@ -1,0 +1,134 @@
+// HTTP: /v1/organizations/{orgId}/messages
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Relais } from '../relais.ts';
+import { organizationIdParam } from '../tenants/organization.routes.ts';
+import type { Attempt, MessageRecord } from './message.ts';
+import { sendMessageSchema } from './message.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const statusEnum = z.enum(['queued', 'sending', 'sent', 'deferred', 'failed']);
+const routeEnum = z.enum(['platform', 'relay', 'fallback']);
+
+const attemptBody = z.object({
+  attempt: z.number(),
+  route: routeEnum,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  outcome: z.enum(['sent', 'deferred', 'failed']),
+  reply: z.string().nullable(),
+  errorCode: z.string().nullable(),
+});
+
+const messageBody = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  status: statusEnum,
+  category: z.string().nullable(),
+  messageId: z.string(),
+  recipientCount: z.number(),
+  sizeBytes: z.number(),
+  attempts: z.number(),
+  route: routeEnum.nullable(),
+  lastReply: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  failedAt: z.string().nullable(),
+});
+
+export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
+  return {
+    id: m.id,
+    organizationId: m.organizationId,
+    status: m.status,
+    category: m.category,
+    messageId: m.messageId,
+    recipientCount: m.recipientCount,
+    sizeBytes: m.sizeBytes,
+    attempts: m.attempts,
+    route: m.route,
+    lastReply: m.lastReply,
+    lastErrorCode: m.lastErrorCode,
+    createdAt: new Date(m.createdAt).toISOString(),
+    updatedAt: new Date(m.updatedAt).toISOString(),
+    nextAttemptAt: m.status === 'queued' || m.status === 'deferred' ? iso(m.nextAttemptAt) : null,
+    sentAt: iso(m.sentAt),
+    failedAt: iso(m.failedAt),
+  };
+}
+
+function presentAttempt(a: Attempt): z.infer<typeof attemptBody> {
+  return { ...a, startedAt: new Date(a.startedAt).toISOString(), finishedAt: new Date(a.finishedAt).toISOString() };
+}
+
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 printable ASCII characters without spaces');
+
+export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/v1/organizations/:orgId/messages',
+      {
+        schema: {
+          tags: ['messages'],
+          summary: 'Send an email for an organization',
+          description:
+            'Validates and commits the message, then answers 202; the dispatcher delivers it through the organization relay when active, else the platform sender. Repeat a request safely with the same Idempotency-Key.',
+          params: z.object({ orgId: organizationIdParam }),
+          headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
+          body: sendMessageSchema,
+          response: { 202: z.object({ id: z.string(), status: statusEnum }) },
+        },
+      },
+      async (request, reply) => {
+        const { message } = await relais.accept.accept(request.params.orgId, request.body, request.headers['idempotency-key']);
+        return reply.status(202).send({ id: message.id, status: message.status });
+      },
+    );
+
+    app.get(
+      '/v1/organizations/:orgId/messages',
+      {
+        schema: {
+          tags: ['messages'],
+          summary: 'List messages, newest first',
+          params: z.object({ orgId: organizationIdParam }),
+          querystring: z.strictObject({
+            status: statusEnum.optional(),
+            cursor: z.string().max(100).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: { 200: z.object({ messages: z.array(messageBody), nextCursor: z.string().nullable() }) },
+        },
+      },
+      async (request) => {
+        await relais.organizations.get(request.params.orgId);
+        const page = await relais.messages.list(request.params.orgId, request.query);
+        return { messages: page.messages.map(presentMessage), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/v1/organizations/:orgId/messages/:messageId',
+      {
+        schema: {
+          tags: ['messages'],
+          summary: 'Read one message with its attempts',
+          params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
+          response: { 200: messageBody.extend({ history: z.array(attemptBody) }) },
+        },
+      },
+      async (request) => {
+        const { message, attempts } = await relais.messages.get(request.params.orgId, request.params.messageId);
+        return { ...presentMessage(message), history: attempts.map(presentAttempt) };
+      },
+    );
+  };
+}

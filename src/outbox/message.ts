@@ -1,0 +1,181 @@
+// What the platform submits, and what Relais keeps of it.
+import addressparser from 'nodemailer/lib/addressparser';
+import { z } from 'zod';
+import type { MessageStatus, Route } from '../glossary.ts';
+
+export const MAX_RECIPIENTS = 50;
+
+export interface Mailbox {
+  name?: string;
+  address: string;
+}
+
+export interface AttachmentInput {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+/** The accepted request, stored as JSON and composed into MIME at send time. */
+export interface MessageContent {
+  to: Mailbox[];
+  cc: Mailbox[];
+  bcc: Mailbox[];
+  subject: string;
+  text?: string;
+  html?: string;
+  replyTo?: Mailbox;
+  headers: Record<string, string>;
+  attachments: AttachmentInput[];
+}
+
+export interface Attempt {
+  attempt: number;
+  route: Route;
+  startedAt: number;
+  finishedAt: number;
+  outcome: 'sent' | 'deferred' | 'failed';
+  reply: string | null;
+  errorCode: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  organizationId: string;
+  status: MessageStatus;
+  category: string | null;
+  messageId: string;
+  recipientCount: number;
+  sizeBytes: number;
+  attempts: number;
+  nextAttemptAt: number;
+  route: Route | null;
+  lastReply: string | null;
+  lastErrorCode: string | null;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+  failedAt: number | null;
+}
+
+/** A claimed message: the record plus its content and the lease that covers it. */
+export interface ClaimedMessage extends MessageRecord {
+  content: MessageContent;
+  leaseOwner: string;
+}
+
+// ---- validation of the submitted JSON ----
+
+const FORBIDDEN_IN_HEADERS = /[\r\n\0]/;
+// A pragmatic address check: one @, a non-empty local part without spaces or brackets, and a
+// domain of LDH labels with at least one dot (or an IP literal in brackets).
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$/;
+const HEADER_NAME = /^X-[A-Za-z0-9-]{1,74}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** A custom zod issue carrying a stable Relais error code. */
+function fail(ctx: z.RefinementCtx, code: string, message: string): typeof z.NEVER {
+  ctx.addIssue({ code: 'custom', message, params: { code } });
+  return z.NEVER;
+}
+
+export function isValidAddress(address: string): boolean {
+  return address.length <= 254 && ADDRESS.test(address);
+}
+
+/** Parses `a@b.fr` or `Name <a@b.fr>`; exactly one mailbox; rejects header injection. */
+export const mailbox = z.string().transform((value, ctx): Mailbox => {
+  if (FORBIDDEN_IN_HEADERS.test(value)) {
+    return fail(ctx, 'header_injection', 'Addresses and display names may not contain line breaks or NUL characters.');
+  }
+  const parsed = addressparser(value, { flatten: true });
+  const only = parsed.length === 1 ? parsed[0] : undefined;
+  if (!only || !only.address || !isValidAddress(only.address)) {
+    return fail(ctx, 'invalid_address', `"${value.slice(0, 100)}" is not a valid email address (expected a@b.fr or Name <a@b.fr>).`);
+  }
+  return only.name ? { name: only.name, address: only.address } : { address: only.address };
+});
+
+/** One address or an array of them; always an array once parsed. */
+const mailboxes = z.preprocess(
+  (v) => (typeof v === 'string' ? [v] : v),
+  z.array(mailbox),
+);
+
+const headerValue = z
+  .string()
+  .max(998)
+  .superRefine((v, ctx) => {
+    if (FORBIDDEN_IN_HEADERS.test(v)) fail(ctx, 'header_injection', 'Header values may not contain line breaks or NUL characters.');
+  });
+
+export const attachmentSchema = z.strictObject({
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    .superRefine((v, ctx) => {
+      if (FORBIDDEN_IN_HEADERS.test(v)) fail(ctx, 'header_injection', 'Attachment file names may not contain line breaks or NUL characters.');
+    }),
+  contentType: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'must be a MIME type such as application/pdf'),
+  contentBase64: z.string().refine((v) => BASE64.test(v), 'must be base64 (RFC 4648, no line breaks)'),
+});
+
+export const sendMessageSchema = z
+  .strictObject({
+    to: mailboxes,
+    cc: mailboxes.optional(),
+    bcc: mailboxes.optional(),
+    subject: headerValue.pipe(z.string().min(1, 'must not be empty')),
+    text: z.string().max(5_000_000).optional(),
+    html: z.string().max(5_000_000).optional(),
+    replyTo: mailbox.optional(),
+    headers: z
+      .record(
+        z.string().regex(HEADER_NAME, 'only custom headers named X-… are allowed'),
+        headerValue,
+      )
+      .optional(),
+    category: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short slug such as signature-request')
+      .optional(),
+    attachments: z.array(attachmentSchema).max(20).optional(),
+  })
+  .superRefine((m, ctx) => {
+    const count = m.to.length + (m.cc?.length ?? 0) + (m.bcc?.length ?? 0);
+    if (m.to.length === 0) fail(ctx, 'no_recipients', 'At least one "to" recipient is required.');
+    if (count > MAX_RECIPIENTS) {
+      fail(ctx, 'too_many_recipients', `A message may have at most ${MAX_RECIPIENTS} recipients in all (to, cc and bcc); this one has ${count}.`);
+    }
+    if (m.text === undefined && m.html === undefined) fail(ctx, 'no_body', 'A message needs a "text" or an "html" body (or both).');
+  });
+
+export type SendMessageInput = z.input<typeof sendMessageSchema>;
+export type SendMessageRequest = z.output<typeof sendMessageSchema>;
+
+export function toContent(req: SendMessageRequest): MessageContent {
+  return {
+    to: req.to,
+    cc: req.cc ?? [],
+    bcc: req.bcc ?? [],
+    subject: req.subject,
+    ...(req.text !== undefined ? { text: req.text } : {}),
+    ...(req.html !== undefined ? { html: req.html } : {}),
+    ...(req.replyTo ? { replyTo: req.replyTo } : {}),
+    headers: req.headers ?? {},
+    attachments: req.attachments ?? [],
+  };
+}
+
+/** Size of the message as it will travel (base64 attachments, bodies, headers), in bytes. */
+export function estimateSize(content: MessageContent): number {
+  const headerBytes = 1024 + Object.entries(content.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  const body = Buffer.byteLength(content.text ?? '') + Buffer.byteLength(content.html ?? '');
+  const attachments = content.attachments.reduce((n, a) => n + a.contentBase64.length + 200, 0);
+  return headerBytes + Buffer.byteLength(content.subject) + body + attachments;
+}
+
+export function recipientsOf(content: MessageContent): string[] {
+  return [...content.to, ...content.cc, ...content.bcc].map((m) => m.address);
+}

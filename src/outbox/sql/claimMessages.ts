@@ -1,0 +1,43 @@
+import type { Capabilities } from '../../store/capabilities.ts';
+import type { Executor } from '../../store/store.ts';
+import type { ClaimedMessage } from '../message.ts';
+import { toClaimedMessage } from './rows.ts';
+
+/**
+ * Leases up to `limit` due messages to `owner` until `leaseUntil`: queued or deferred ones
+ * whose time has come, and `sending` ones whose lease expired (their dispatcher died).
+ * Each claim counts as an attempt.
+ */
+export async function claimMessages(
+  db: Executor,
+  caps: Capabilities,
+  args: { owner: string; now: number; leaseUntil: number; limit: number },
+): Promise<ClaimedMessage[]> {
+  const { owner, now, leaseUntil, limit } = args;
+  const rows = await db
+    .updateTable('messages')
+    .set((eb) => ({
+      status: 'sending',
+      lease_owner: owner,
+      lease_expires_at: leaseUntil,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('messages')
+        .select('id')
+        .where((w) =>
+          w.or([
+            w.and([w('status', 'in', ['queued', 'deferred']), w('next_attempt_at', '<=', now)]),
+            w.and([w('status', '=', 'sending'), w('lease_expires_at', '<', now)]),
+          ]),
+        )
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .$if(caps.skipLocked, (q) => q.forUpdate().skipLocked()),
+    )
+    .returningAll()
+    .execute();
+  return rows.map(toClaimedMessage);
+}

@@ -1,0 +1,112 @@
+// The composition root: builds every service of a Relais instance from config and a few
+// injected parts (store, clock, SMTP transport). Opens no socket of its own.
+import addressparser from 'nodemailer/lib/addressparser';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { AcceptService } from './outbox/accept.service.ts';
+import { Dispatcher } from './outbox/dispatcher.ts';
+import type { Mailbox } from './outbox/message.ts';
+import { MessageQueryService } from './outbox/message-query.service.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/retry-policy.ts';
+import { PlatformRouter, type Router } from './outbox/router.ts';
+import { countQueued } from './outbox/sql/findMessages.ts';
+import { createNodemailerTransport, parseSmtpUrl } from './smtp/nodemailer-transport.ts';
+import type { SmtpTransport } from './smtp/transport.ts';
+import type { Store } from './store/store.ts';
+import { ApiKeyService } from './tenants/api-key.service.ts';
+import { OrganizationService } from './tenants/organization.service.ts';
+
+export interface RelaisDeps {
+  store: Store;
+  clock?: Clock;
+  logger?: Logger;
+  /** The platform's default sender; built from RELAIS_PLATFORM_SMTP_URL when absent. */
+  platformTransport?: SmtpTransport;
+  retryPolicy?: RetryPolicy;
+  /** Extra CAs to trust for SMTP connections (tests with a private CA). */
+  smtpCa?: string[];
+}
+
+export interface Relais {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  organizations: OrganizationService;
+  apiKeys: ApiKeyService;
+  accept: AcceptService;
+  messages: MessageQueryService;
+  dispatcher: Dispatcher;
+  platformFrom: Mailbox;
+  /** Stops the dispatcher (grace period from config) and closes SMTP pools. Not the store. */
+  close(): Promise<void>;
+}
+
+export function parsePlatformFrom(value: string): Mailbox {
+  const [first] = addressparser(value, { flatten: true });
+  if (!first?.address) throw new Error(`RELAIS_PLATFORM_FROM "${value}" is not an address such as "Platform <hello@platform.example>"`);
+  return first.name ? { name: first.name, address: first.address } : { address: first.address };
+}
+
+export function createRelais(config: Config, deps: RelaisDeps): Relais {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const { store } = deps;
+  const metrics = createMetrics(() => countQueued(store.db));
+  const platformFrom = parsePlatformFrom(config.platformFrom);
+  const platformTransport = deps.platformTransport ?? createPlatformTransport(config, deps.smtpCa);
+  const router: Router = new PlatformRouter(platformFrom, platformTransport);
+  const dispatcher = new Dispatcher({
+    store,
+    clock,
+    router,
+    logger: logger.child({ component: 'dispatcher' }),
+    metrics,
+    retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    leaseMs: config.leaseSeconds * 1000,
+    concurrency: config.dispatchConcurrency,
+  });
+  const accept = new AcceptService({
+    store,
+    clock,
+    maxMessageBytes: config.maxMessageBytes,
+    messageIdDomain: platformFrom.address.split('@')[1] ?? 'relais.invalid',
+    onAccepted: () => {
+      metrics.accepted.inc();
+      dispatcher.wake();
+    },
+  });
+  return {
+    config,
+    store,
+    clock,
+    logger,
+    metrics,
+    organizations: new OrganizationService(store.db, clock),
+    apiKeys: new ApiKeyService(store.db, clock),
+    accept,
+    messages: new MessageQueryService(store.db),
+    dispatcher,
+    platformFrom,
+    async close() {
+      await dispatcher.stop(config.shutdownGraceSeconds * 1000);
+      await platformTransport.close();
+    },
+  };
+}
+
+function createPlatformTransport(config: Config, ca?: string[]): SmtpTransport {
+  if (!config.platformSmtpUrl) {
+    // Without a platform sender nothing can be delivered; sends fail as temporary until configured.
+    return {
+      async send() {
+        throw Object.assign(new Error('RELAIS_PLATFORM_SMTP_URL is not set'), { code: 'ECONFIG' });
+      },
+      async close() {},
+    };
+  }
+  return createNodemailerTransport({ ...parseSmtpUrl(config.platformSmtpUrl), ...(ca ? { ca } : {}) });
+}

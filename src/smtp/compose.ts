@@ -1,0 +1,41 @@
+// Builds the MIME message once per attempt from the stored content and the route's sender.
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Mailbox, MessageContent } from '../outbox/message.ts';
+
+export interface ComposeInput {
+  content: MessageContent;
+  from: Mailbox;
+  replyTo?: Mailbox;
+  messageId: string;
+  date: Date;
+  headers?: Record<string, string>;
+}
+
+export function formatMailbox(m: Mailbox): { name: string; address: string } | string {
+  return m.name ? { name: m.name, address: m.address } : m.address;
+}
+
+export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  const { content } = input;
+  const replyTo = input.replyTo ?? content.replyTo;
+  const composer = new MailComposer({
+    from: formatMailbox(input.from),
+    to: content.to.map(formatMailbox),
+    ...(content.cc.length > 0 ? { cc: content.cc.map(formatMailbox) } : {}),
+    ...(replyTo ? { replyTo: formatMailbox(replyTo) } : {}),
+    subject: content.subject,
+    ...(content.text !== undefined ? { text: content.text } : {}),
+    ...(content.html !== undefined ? { html: content.html } : {}),
+    messageId: input.messageId,
+    date: input.date,
+    headers: { ...content.headers, ...input.headers },
+    attachments: content.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.contentBase64,
+      encoding: 'base64',
+    })),
+  });
+  // Bcc recipients are not given to the composer: they travel in the envelope only.
+  return composer.compile().build();
+}

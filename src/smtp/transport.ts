@@ -1,0 +1,42 @@
+// The SMTP port: what the outbox needs of an SMTP client. The nodemailer adapter satisfies it.
+
+export interface Envelope {
+  from: string;
+  to: string[];
+}
+
+export interface SendResult {
+  /** Recipients the server accepted. */
+  accepted: string[];
+  /** Recipients the server refused, with its reply for each. */
+  rejected: { address: string; reply: string }[];
+  /** The server's final reply to the message, e.g. "250 2.0.0 Ok: queued as 4Xyz". */
+  reply: string;
+}
+
+export interface SmtpTransport {
+  send(envelope: Envelope, raw: Buffer): Promise<SendResult>;
+  /** Closes pooled connections once in-flight sends are done. */
+  close(): Promise<void>;
+}
+
+/** Where and how to connect; a relay's settings or the platform sender's. */
+export interface TransportSettings {
+  host: string;
+  port: number;
+  /** 'tls' = implicit TLS (465), 'starttls' = upgrade required, 'none' = plain (opportunistic STARTTLS off). */
+  security: 'tls' | 'starttls' | 'none';
+  auth?: { user: string; pass: string };
+  /** Accept a certificate that does not chain to a trusted authority. Off unless an owner turns it on. */
+  allowSelfSigned?: boolean;
+  /** Extra trusted certificate authorities (PEM), e.g. a private CA in tests. */
+  ca?: string[];
+  maxConnections?: number;
+  /** Per-stage timeouts in milliseconds. */
+  timeouts?: { connection?: number; greeting?: number; socket?: number };
+  /**
+   * Resolves and checks the address to connect to, at every new connection; the TLS
+   * certificate is still checked against `host`. Absent for the operator's own sender.
+   */
+  resolveAddress?: () => Promise<string>;
+}

@@ -1,0 +1,90 @@
+// HTTP: /v1/organizations
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Relais } from '../relais.ts';
+import { ORGANIZATION_ID_PATTERN, type Organization } from './organization.ts';
+
+export const organizationIdParam = z.string().regex(ORGANIZATION_ID_PATTERN, 'must be 1-64 letters, digits, "-" or "_"');
+
+const organizationBody = z.object({
+  id: z.string(),
+  name: z.string(),
+  locale: z.enum(['fr', 'en']),
+  features: z.object({ customSmtp: z.boolean() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\x00-\x1f\x7f]/.test(v), 'must not contain control characters');
+
+export function presentOrganization(org: Organization): z.infer<typeof organizationBody> {
+  return {
+    id: org.id,
+    name: org.name,
+    locale: org.locale,
+    features: { ...org.features },
+    createdAt: new Date(org.createdAt).toISOString(),
+    updatedAt: new Date(org.updatedAt).toISOString(),
+  };
+}
+
+export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/v1/organizations',
+      {
+        schema: {
+          tags: ['organizations'],
+          summary: 'Create an organization',
+          body: z.strictObject({ id: organizationIdParam.optional(), name, locale: z.enum(['fr', 'en']).optional() }),
+          response: { 201: organizationBody },
+        },
+      },
+      async (request, reply) => {
+        const org = await relais.organizations.create(request.body);
+        return reply.status(201).send(presentOrganization(org));
+      },
+    );
+
+    app.get(
+      '/v1/organizations/:orgId',
+      {
+        schema: {
+          tags: ['organizations'],
+          summary: 'Read an organization',
+          params: z.object({ orgId: organizationIdParam }),
+          response: { 200: organizationBody },
+        },
+      },
+      async (request) => presentOrganization(await relais.organizations.get(request.params.orgId)),
+    );
+
+    app.patch(
+      '/v1/organizations/:orgId',
+      {
+        schema: {
+          tags: ['organizations'],
+          summary: 'Rename an organization, change its locale or its feature flags',
+          params: z.object({ orgId: organizationIdParam }),
+          body: z.strictObject({
+            name: name.optional(),
+            locale: z.enum(['fr', 'en']).optional(),
+            features: z.strictObject({ customSmtp: z.boolean().optional() }).optional(),
+          }),
+          response: { 200: organizationBody },
+        },
+      },
+      async (request) => {
+        const { features, ...rest } = request.body;
+        const changes = { ...rest, ...(features?.customSmtp !== undefined ? { features: { customSmtp: features.customSmtp } } : {}) };
+        return presentOrganization(await relais.organizations.update(request.params.orgId, changes));
+      },
+    );
+  };
+}

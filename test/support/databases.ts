@@ -1,0 +1,88 @@
+// One suite, every dialect: a fresh SQLite file or a fresh PostgreSQL schema per test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { openStore, type DatabaseTarget, type Store } from '../../src/store/store.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** PostgreSQL for tests; TEST_POSTGRES_URL overrides the machine's default. */
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let postgresUp: Promise<boolean> | undefined;
+
+/** Whether PostgreSQL answers. In CI its absence is a failure, never a skip. */
+export function postgresAvailable(): Promise<boolean> {
+  postgresUp ??= (async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return postgresUp;
+}
+
+/** The dialects to run: both in CI (PostgreSQL required), SQLite alone on a laptop without PostgreSQL. */
+export async function dialects(): Promise<Dialect[]> {
+  if (await postgresAvailable()) return ['sqlite', 'postgres'];
+  if (process.env.CI) throw new Error(`PostgreSQL is required in CI but does not answer at ${POSTGRES_URL}`);
+  console.warn(`# PostgreSQL not reachable at ${POSTGRES_URL}: PostgreSQL cases skipped (they are required in CI)`);
+  return ['sqlite'];
+}
+
+export function tempDir(prefix = 'relais-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface TestDatabase {
+  target: DatabaseTarget;
+  store: Store;
+  /** Closes the store and drops the schema or file. */
+  drop(): Promise<void>;
+}
+
+/** A migrated, empty database of the given dialect, private to the caller. */
+export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = tempDir();
+    const target: DatabaseTarget = { kind: 'sqlite', file: path.join(dir, 'relais.db') };
+    const store = openStore(target);
+    await migrateToLatest(store);
+    return {
+      target,
+      store,
+      async drop() {
+        await store.close().catch(() => {});
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const target: DatabaseTarget = { kind: 'postgres', url: POSTGRES_URL, schema };
+  const store = openStore(target);
+  await migrateToLatest(store);
+  return {
+    target,
+    store,
+    async drop() {
+      await store.close().catch(() => {});
+      const c = new pg.Client({ connectionString: POSTGRES_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
