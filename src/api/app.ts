@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import type { DevInbox } from '../dev/capture-server.ts';
 import { devInboxRoutes } from '../dev/inbox.routes.ts';
+import { indexSender, isUiNavigation, webAvailable, webRoutes } from './web.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +37,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  const sendIndex = webAvailable() ? indexSender() : undefined;
+  app.setNotFoundHandler((request, reply) => (sendIndex && isUiNavigation(request) ? sendIndex(reply) : notFoundHandler(request, reply)));
   app.decorate('relais', relais);
 
   await app.register(swagger, {
@@ -61,6 +63,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(organizationRoutes(relais));
   await app.register(messageRoutes(relais));
   if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
+  if (sendIndex) await app.register(webRoutes());
 
   app.addHook('onClose', async () => {
     await relais.close();

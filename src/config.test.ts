@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults give the embedded SQLite setup', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 8080);
+  assert.equal(c.database.kind, 'sqlite');
+  assert.equal(c.database.kind === 'sqlite' && c.database.file, path.resolve('relais-data/relais.db'));
+  assert.deepEqual(c.smtpAllowedPorts, [25, 465, 587, 2525]);
+  assert.equal(c.allowPrivateSmtpHosts, false);
+  assert.ok(Object.isFrozen(c));
+});
+
+test('demo mode allows private relays unless told otherwise', () => {
+  assert.equal(loadConfig({}, { demo: true }).allowPrivateSmtpHosts, true);
+  assert.equal(loadConfig({ RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'false' }, { demo: true }).allowPrivateSmtpHosts, false);
+});
+
+test('postgres URLs switch the dialect; ports lists are parsed', () => {
+  const c = loadConfig({ RELAIS_DATABASE_URL: 'postgres://u@db/relais', RELAIS_SMTP_ALLOWED_PORTS: '587, 2525' });
+  assert.equal(c.database.kind, 'postgres');
+  assert.deepEqual(c.smtpAllowedPorts, [587, 2525]);
+});
+
+test('unknown RELAIS_ variables and invalid values stop start-up with every problem named', () => {
+  assert.throws(
+    () => loadConfig({ RELAIS_PORTT: '1', RELAIS_PORT: 'eighty', RELAIS_SECRET_KEY: 'short', RELAIS_PLATFORM_SMTP_URL: 'http://x', OTHER: 'ignored' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /RELAIS_PORTT is not a setting/);
+      assert.match(error.message, /RELAIS_PORT must be a number/);
+      assert.match(error.message, /RELAIS_SECRET_KEY must be 32 bytes/);
+      assert.match(error.message, /RELAIS_PLATFORM_SMTP_URL must look like smtp:/);
+      assert.doesNotMatch(error.message, /OTHER/);
+      return true;
+    },
+  );
+  assert.throws(() => loadConfig({ RELAIS_SMTP_ALLOWED_PORTS: '587,99999' }), /comma-separated list of ports/);
+  assert.throws(() => loadConfig({ RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'maybe' }), /must be true or false/);
+});
