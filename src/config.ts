@@ -33,6 +33,19 @@ const secretKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 3
   message: 'must be 32 bytes encoded in base64 (generate one with: openssl rand -base64 32)',
 });
 
+/** Keys that only open secrets sealed before a rotation: comma-separated base64 keys. */
+const secretKeyList = z.string().transform((value, ctx) => {
+  const keys = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  if (keys.some((k) => Buffer.from(k, 'base64').length !== 32)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of keys of 32 bytes encoded in base64' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
 /** Every environment variable Relais reads; anything else starting with RELAIS_ stops start-up. */
 const envSchema = z.object({
   RELAIS_PORT: port.default(8080),
@@ -46,6 +59,7 @@ const envSchema = z.object({
     })
     .optional(),
   RELAIS_SECRET_KEY: secretKey.optional(),
+  RELAIS_SECRET_KEY_PREVIOUS: secretKeyList.optional(),
   RELAIS_PLATFORM_SMTP_URL: smtpUrl.optional(),
   RELAIS_PLATFORM_FROM: z.string().min(3).optional(),
   RELAIS_BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
@@ -68,6 +82,11 @@ export interface Config {
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   /** base64, 32 bytes; absent in embedded mode until generated into the data dir. */
   readonly secretKey: string | undefined;
+  /**
+   * Former RELAIS_SECRET_KEY values, kept during a rotation so secrets sealed under them stay
+   * readable until `relais keys rotate-secret` has re-wrapped them under the current key.
+   */
+  readonly secretKeyPrevious: readonly string[];
   readonly platformSmtpUrl: string | undefined;
   readonly platformFrom: string;
   readonly bootstrapApiKey: string | undefined;
@@ -104,6 +123,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`);
   }
+  if (parsed.success && parsed.data.RELAIS_SECRET_KEY_PREVIOUS && !parsed.data.RELAIS_SECRET_KEY) {
+    problems.push('RELAIS_SECRET_KEY_PREVIOUS is set without RELAIS_SECRET_KEY: set the new key in RELAIS_SECRET_KEY and keep only former keys here');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const demo = overrides.demo ?? e.RELAIS_DEMO;
@@ -120,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database,
     secretKey: e.RELAIS_SECRET_KEY,
+    secretKeyPrevious: Object.freeze([...(e.RELAIS_SECRET_KEY_PREVIOUS ?? [])]),
     platformSmtpUrl: e.RELAIS_PLATFORM_SMTP_URL,
     platformFrom: e.RELAIS_PLATFORM_FROM ?? (demo ? 'Relais Demo <hello@platform.example>' : 'Relais <hello@platform.example>'),
     bootstrapApiKey: e.RELAIS_BOOTSTRAP_API_KEY,
