@@ -5,7 +5,7 @@ import { toError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { composeMessage } from '../smtp/compose.ts';
-import { sanitizeSmtpText } from '../smtp/smtp-text.ts';
+import { sanitizeReply } from '../smtp/reply-sanitize.ts';
 import type { Store } from '../store/store.ts';
 import type { Attempt, ClaimedMessage } from './message.ts';
 import { recipientsOf } from './message.ts';
@@ -196,27 +196,30 @@ export class Dispatcher {
         date: new Date(message.createdAt),
       });
       const result = await decision.transport.send({ from: decision.envelopeFrom, to: recipientsOf(message.content) }, raw);
-      const rejected = result.rejected.map((r) => `${r.address}: ${sanitizeSmtpText(r.reply, 200)}`);
+      const rejected = result.rejected.map((r) => `${r.address}: ${sanitizeReply(r.reply, 200) ?? 'rejected'}`);
       attempt = {
         attempt: message.attempts,
         route: decision.route,
         startedAt,
         finishedAt: clock.now(),
         outcome: 'sent',
-        reply: sanitizeSmtpText([result.reply, ...rejected].join(' / ')),
+        reply: [sanitizeReply(result.reply) ?? 'accepted', ...rejected].join(' / '),
         errorCode: rejected.length > 0 ? 'some_recipients_rejected' : null,
       };
     } catch (error) {
       const failure = classifySendError(error);
-      retryAt =
-        failure.kind === 'temporary'
-          ? nextAttemptAt(this.deps.retryPolicy, {
-              attempts: message.attempts,
-              createdAt: message.createdAt,
-              now: clock.now(),
-              ...(failure.hintSeconds !== undefined ? { hintSeconds: failure.hintSeconds } : {}),
-            })
-          : undefined;
+      // Until relay health decides otherwise, a relay-configuration failure (authentication,
+      // TLS, refused connection) is retried like a temporary one: nothing accepted is dropped
+      // because a setting is wrong.
+      const retryable = failure.class === 'temporary' || failure.class === 'relay-config';
+      retryAt = retryable
+        ? nextAttemptAt(this.deps.retryPolicy, {
+            attempts: message.attempts,
+            createdAt: message.createdAt,
+            now: clock.now(),
+            ...(failure.minDelaySeconds !== undefined ? { hintSeconds: failure.minDelaySeconds } : {}),
+          })
+        : undefined;
       attempt = {
         attempt: message.attempts,
         route: decision?.route ?? 'platform',
@@ -224,7 +227,7 @@ export class Dispatcher {
         finishedAt: clock.now(),
         outcome: retryAt === undefined ? 'failed' : 'deferred',
         reply: failure.reply,
-        errorCode: retryAt === undefined && failure.kind === 'temporary' ? 'retries_exhausted' : failure.errorCode,
+        errorCode: retryAt === undefined && retryable ? 'retries_exhausted' : failure.errorCode,
       };
     }
     const recorded = await this.deps.store.db

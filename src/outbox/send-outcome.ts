@@ -1,53 +1,31 @@
-// Turns what the SMTP client reported into an attempt outcome for the outbox.
-import { sanitizeSmtpText } from '../smtp/smtp-text.ts';
+// Turns what the SMTP client reported into an attempt outcome, through the one
+// classification table (src/smtp/reply-classification.ts).
+import { fromNodemailerError, sanitizeServerText, type SmtpFailure } from '../smtp/failure.ts';
+import { classify, retryAfterHint, type FailureClass } from '../smtp/reply-classification.ts';
+import type { ExplanationId } from '../smtp/explanations.ts';
 
 export interface FailureOutcome {
-  /** temporary → retry later; permanent → the message failed for good. */
-  kind: 'temporary' | 'permanent';
+  class: FailureClass;
+  failure: SmtpFailure;
+  /** The server's reply as Relais shows it, or null when it gave none (network failure). */
   reply: string | null;
-  errorCode: string;
-  /** "Try again in N seconds" when the server said so. */
-  hintSeconds?: number;
+  /** The explanation id; stored as the attempt's error code so the UI can explain it. */
+  errorCode: ExplanationId;
+  /** Shortest wait before the next try: the table's minimum or the server's own hint. */
+  minDelaySeconds?: number;
 }
 
-interface SmtpClientError {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-  message?: string;
-}
-
-export function classifySendError(error: unknown): FailureOutcome {
-  const e = (error ?? {}) as SmtpClientError;
-  const reply = e.response ? sanitizeSmtpText(e.response) : null;
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500) {
-    return { kind: 'permanent', reply, errorCode: e.code === 'EAUTH' ? 'smtp_auth_failed' : 'smtp_rejected' };
-  }
-  if (typeof e.responseCode === 'number' && e.responseCode >= 400) {
-    return { kind: 'temporary', reply, errorCode: 'smtp_temporary', ...hint(e.response) };
-  }
-  return { kind: 'temporary', reply: reply ?? describeNetworkError(e), errorCode: 'smtp_connection_failed' };
-}
-
-function hint(text: string | undefined): { hintSeconds?: number } {
-  const m = text ? /(?:try again|retry)\s+(?:in|after)\s+(\d+)\s*(s|sec|seconds?|m|min|minutes?)\b/i.exec(text) : null;
-  if (!m || !m[1] || !m[2]) return {};
-  const n = Number(m[1]);
-  return { hintSeconds: m[2].toLowerCase().startsWith('m') ? n * 60 : n };
-}
-
-function describeNetworkError(e: SmtpClientError): string {
-  switch (e.code) {
-    case 'ETIMEDOUT':
-      return 'Connection timed out';
-    case 'ECONNECTION':
-    case 'ESOCKET':
-      return 'Connection failed or was closed by the server';
-    case 'EDNS':
-      return 'The server name could not be resolved';
-    case 'ETLS':
-      return 'TLS negotiation failed';
-    default:
-      return 'The SMTP server could not be reached';
-  }
+export function classifySendError(error: unknown, context: { port?: number; secure?: boolean } = {}): FailureOutcome {
+  const failure = fromNodemailerError(error, context);
+  const classification = classify(failure);
+  const reply = failure.code !== undefined ? (sanitizeServerText(failure, 500) ?? null) : null;
+  const hint = failure.text ? retryAfterHint(failure.text) : undefined;
+  const minDelay = Math.max(classification.retry?.minDelaySeconds ?? 0, hint ?? 0);
+  return {
+    class: classification.class,
+    failure,
+    reply,
+    errorCode: classification.explanation,
+    ...(minDelay > 0 ? { minDelaySeconds: minDelay } : {}),
+  };
 }
