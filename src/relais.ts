@@ -12,11 +12,18 @@ import { MessageQueryService } from './outbox/message-query.service.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/retry-policy.ts';
 import { PlatformRouter, type Router } from './outbox/router.ts';
 import { countQueued } from './outbox/sql/findMessages.ts';
+import { notifyOutbox } from './outbox/wake-channel.ts';
 import { createNodemailerTransport, parseSmtpUrl } from './smtp/nodemailer-transport.ts';
 import type { SmtpTransport } from './smtp/transport.ts';
 import type { Store } from './store/store.ts';
 import { ApiKeyService } from './tenants/api-key.service.ts';
+import { AuditService } from './tenants/audit.service.ts';
+import { EmbedService } from './tenants/embed.service.ts';
+import { LoginThrottle } from './tenants/login-throttle.ts';
+import { MemberService } from './tenants/member.service.ts';
 import { OrganizationService } from './tenants/organization.service.ts';
+import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from './tenants/session.ts';
+import { SessionService } from './tenants/session.service.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -27,6 +34,8 @@ export interface RelaisDeps {
   retryPolicy?: RetryPolicy;
   /** Extra CAs to trust for SMTP connections (tests with a private CA). */
   smtpCa?: string[];
+  /** Session lifetimes, embed-link lifetime, login limits; defaults in DEFAULT_AUTH_SETTINGS. */
+  auth?: Partial<AuthSettings>;
 }
 
 export interface Relais {
@@ -37,6 +46,10 @@ export interface Relais {
   metrics: Metrics;
   organizations: OrganizationService;
   apiKeys: ApiKeyService;
+  members: MemberService;
+  sessions: SessionService;
+  embed: EmbedService;
+  audit: AuditService;
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
@@ -77,8 +90,11 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     onAccepted: () => {
       metrics.accepted.inc();
       dispatcher.wake();
+      notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
     },
   });
+  const auth: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
+  const sessions = new SessionService(store.db, clock, auth, new LoginThrottle(clock, auth));
   return {
     config,
     store,
@@ -87,6 +103,10 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     metrics,
     organizations: new OrganizationService(store.db, clock),
     apiKeys: new ApiKeyService(store.db, clock),
+    members: new MemberService(store.db, clock),
+    sessions,
+    embed: new EmbedService(store.db, clock, sessions, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
+    audit: new AuditService(store.db),
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,

@@ -4,6 +4,7 @@ import { sendMessageSchema } from '../outbox/message.ts';
 import { AcceptService } from '../outbox/accept.service.ts';
 import { systemClock } from '../clock.ts';
 import { parsePlatformFrom } from '../relais.ts';
+import { notifyOutbox } from '../outbox/wake-channel.ts';
 import { configOrExit, fail, openMigratedStore } from './runtime.ts';
 
 interface SendOptions {
@@ -38,6 +39,7 @@ export async function sendCommand(opts: SendOptions): Promise<void> {
       onAccepted: () => {},
     });
     const { message, created } = await accept.accept(opts.org, parsed.data, opts.idempotencyKey);
+    if (created) await notifyOutbox(store);
     console.log(`${created ? 'Queued' : 'Already queued'} ${message.id} (${message.status}); a running relais start/worker delivers it.`);
   } catch (error) {
     if (error instanceof AppError) fail(`${error.code}: ${error.message}`, 2);

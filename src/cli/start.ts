@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { startDevInbox, type DevInbox } from '../dev/capture-server.ts';
 import { seedDemo } from '../dev/demo-seed.ts';
 import { createLogger } from '../logger.ts';
+import { listenOutbox } from '../outbox/wake-channel.ts';
 import { configOrExit, openMigratedStore } from './runtime.ts';
 
 export async function start(options: { demo: boolean; http: boolean }): Promise<void> {
@@ -52,5 +53,7 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     lines.unshift(`Relais worker ${app.relais.dispatcher.workerId} is delivering (${config.database.kind})`);
   }
   app.relais.dispatcher.start();
+  const stopListening = await listenOutbox(store, () => app.relais.dispatcher.wake(), logger);
+  app.addHook('onClose', stopListening);
   console.log(`\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
 }
