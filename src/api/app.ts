@@ -5,9 +5,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { createRelais, type Relais, type RelaisDeps } from '../relais.ts';
+import cookie from '@fastify/cookie';
 import { organizationRoutes } from '../tenants/organization.routes.ts';
+import { memberRoutes } from '../tenants/member.routes.ts';
+import { sessionRoutes } from '../tenants/session.routes.ts';
+import { embedRoutes } from '../tenants/embed.routes.ts';
+import { auditRoutes } from '../tenants/audit.routes.ts';
 import { messageRoutes } from '../outbox/message.routes.ts';
-import { authenticate } from './auth.ts';
+import { relayRoutes } from '../relays/relay.routes.ts';
+import { registerAccessControl } from './access-control.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import type { DevInbox } from '../dev/capture-server.ts';
@@ -40,6 +46,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const sendIndex = webAvailable() ? indexSender() : undefined;
   app.setNotFoundHandler((request, reply) => (sendIndex && isUiNavigation(request) ? sendIndex(reply) : notFoundHandler(request, reply)));
   app.decorate('relais', relais);
+  await app.register(cookie);
+  // Before any route: every /v1 route must declare its permission (src/tenants/authorization.ts).
+  registerAccessControl(app, relais);
 
   await app.register(swagger, {
     openapi: {
@@ -48,20 +57,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         version: '0.1.0',
         description: "Send a platform's emails from each organization's own address, through its own SMTP relay.",
       },
-      components: { securitySchemes: { platformKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ platformKey: [] }],
+      components: {
+        securitySchemes: {
+          platformKey: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'relais_session', description: 'Writes also need the x-csrf-token header.' },
+        },
+      },
+      security: [{ platformKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/v1/')) await authenticate(relais, request);
-  });
-
   await app.register(healthRoutes(relais));
   await app.register(organizationRoutes(relais));
+  await app.register(memberRoutes(relais));
+  await app.register(sessionRoutes(relais));
+  await app.register(embedRoutes(relais));
+  await app.register(auditRoutes(relais));
   await app.register(messageRoutes(relais));
+  await app.register(relayRoutes(relais));
   if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
   if (sendIndex) await app.register(webRoutes());
 

@@ -6,12 +6,25 @@ import { AppError } from '../errors.ts';
 const STATUS_BY_CODE: Record<string, number> = {
   invalid_json: 400,
   unauthenticated: 401,
+  api_key_revoked: 401,
+  invalid_credentials: 401,
+  session_expired: 401,
+  embed_token_invalid: 401,
+  embed_token_expired: 401,
+  embed_token_used: 401,
   forbidden: 403,
+  csrf_failed: 403,
   not_found: 404,
   organization_not_found: 404,
+  member_not_found: 404,
   message_not_found: 404,
+  relay_not_found: 404,
   organization_exists: 409,
+  email_taken: 409,
   idempotency_conflict: 409,
+  relay_not_verified: 409,
+  relay_changed: 409,
+  custom_smtp_disabled: 409,
   message_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -78,6 +91,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (appError) {
     const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
     if (appError.details !== undefined) body.error.details = appError.details;
+    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (appError.code === 'rate_limited' && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(statusFor(appError.code)).send(body);
     return;
   }

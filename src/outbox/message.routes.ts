@@ -76,6 +76,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.post(
       '/v1/organizations/:orgId/messages',
       {
+        config: { permission: 'messages:send' },
         schema: {
           tags: ['messages'],
           summary: 'Send an email for an organization',
@@ -96,6 +97,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.get(
       '/v1/organizations/:orgId/messages',
       {
+        config: { permission: 'messages:read' },
         schema: {
           tags: ['messages'],
           summary: 'List messages, newest first',
@@ -118,6 +120,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.get(
       '/v1/organizations/:orgId/messages/:messageId',
       {
+        config: { permission: 'messages:read' },
         schema: {
           tags: ['messages'],
           summary: 'Read one message with its attempts',

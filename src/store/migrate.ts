@@ -1,8 +1,9 @@
 // Numbered migrations, applied in order; each receives the backend's capabilities.
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { Capabilities } from './capabilities.ts';
 import type { Store } from './store.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_members_sessions_audit.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -11,6 +12,7 @@ interface NumberedMigration {
 /** Add new migrations at the end; never edit or reorder a released one. */
 const MIGRATIONS: Record<string, NumberedMigration> = {
   '001_initial': m001,
+  '002_members_sessions_audit': m002,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
@@ -22,6 +24,7 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'relais_migrations',
     migrationLockTableName: 'relais_migrations_lock',
+    ...(store.postgres ? { migrationTableSchema: await currentSchema(store) } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {
@@ -30,4 +33,16 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
     });
   }
   return result;
+}
+
+/**
+ * Without an explicit schema, Kysely takes a migration table in *any* schema of the
+ * database as ours: with several Relais schemas in one PostgreSQL database (tests, or
+ * instances sharing a server) it then fails to read a table it never created.
+ */
+async function currentSchema(store: Store): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL reports no current schema: check search_path');
+  return schema;
 }

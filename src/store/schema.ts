@@ -62,9 +62,85 @@ export interface MessageAttemptsTable {
   error_code: string | null;
 }
 
+export interface UsersTable {
+  /** Chosen by the platform (its own user id), global across organizations. */
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  name: string;
+  /** `scrypt$N$r$p$salt$hash` (base64), or null for people who only sign in through the platform. */
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipsTable {
+  organization_id: string;
+  user_id: string;
+  /** owner | admin | member */
+  role: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value, hex: the cookie itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  /** Embedded sessions (and logins naming one) are bound to one organization; null covers all the user's memberships. */
+  organization_id: string | null;
+  /** local | embed */
+  kind: string;
+  /** Sent back in x-csrf-token on cookie-authenticated writes. */
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end of the session; idle expiry is computed from last_seen_at. */
+  expires_at: number;
+}
+
+export interface EmbedTokenUsesTable {
+  /** The token's unique id, recorded when it is exchanged so it works once. */
+  jti: string;
+  /** After this, the token is expired anyway and the row can go. */
+  expires_at: number;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  /** base64 random bytes, generated once and shared by every process on this database. */
+  value: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  /** Insertion order: sorting and the pagination cursor. */
+  seq: Generated<number>;
+  /** Public id (`aud_…`). */
+  id: string;
+  organization_id: string;
+  /** api_key | user | system */
+  actor_kind: string;
+  actor_id: string;
+  /** Key name or user email at the time of the change. */
+  actor_label: string;
+  /** e.g. features.updated, member.role_changed, relay.activated */
+  action: string;
+  target: string | null;
+  /** JSON object; never holds secrets. */
+  details: string;
+  at: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;
   message_attempts: MessageAttemptsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  embed_token_uses: EmbedTokenUsesTable;
+  server_secrets: ServerSecretsTable;
+  audit_log: AuditLogTable;
 }

@@ -62,6 +62,12 @@ export class ApiKeyService {
     return found;
   }
 
+  /** Whether a presented secret is a key that was revoked (to answer `api_key_revoked` rather than a bare 401). */
+  async isRevoked(presented: string): Promise<boolean> {
+    const found = await findApiKeyByHash(this.db, hashApiKey(presented));
+    return found !== undefined && found.revokedAt !== null;
+  }
+
   list(): Promise<ApiKey[]> {
     return listApiKeys(this.db);
   }

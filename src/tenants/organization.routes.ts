@@ -1,6 +1,7 @@
 // HTTP: /v1/organizations
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actorOf, assertAllowed } from '../api/access-control.ts';
 import type { Relais } from '../relais.ts';
 import { ORGANIZATION_ID_PATTERN, type Organization } from './organization.ts';
 
@@ -39,6 +40,7 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.post(
       '/v1/organizations',
       {
+        config: { permission: 'organizations:create' },
         schema: {
           tags: ['organizations'],
           summary: 'Create an organization',
@@ -55,6 +57,7 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.get(
       '/v1/organizations/:orgId',
       {
+        config: { permission: 'organization:read' },
         schema: {
           tags: ['organizations'],
           summary: 'Read an organization',
@@ -68,9 +71,12 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.patch(
       '/v1/organizations/:orgId',
       {
+        // Owners may switch feature flags; name and locale also need organization:update (the platform).
+        config: { permission: 'features:update' },
         schema: {
           tags: ['organizations'],
           summary: 'Rename an organization, change its locale or its feature flags',
+          description: 'Owners (with a session) may change `features`; only the platform may change `name` and `locale`. Every change is recorded in the audit log.',
           params: z.object({ orgId: organizationIdParam }),
           body: z.strictObject({
             name: name.optional(),
@@ -82,8 +88,9 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { features, ...rest } = request.body;
+        if (rest.name !== undefined || rest.locale !== undefined) assertAllowed(request, 'organization:update');
         const changes = { ...rest, ...(features?.customSmtp !== undefined ? { features: { customSmtp: features.customSmtp } } : {}) };
-        return presentOrganization(await relais.organizations.update(request.params.orgId, changes));
+        return presentOrganization(await relais.organizations.change(request.params.orgId, changes, actorOf(request)));
       },
     );
   };

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { Locale } from '../glossary.ts';
-import type { Executor } from '../store/store.ts';
+import type { Db, Executor } from '../store/store.ts';
+import type { Actor } from './actor.ts';
+import { recordAudit } from './audit.repository.ts';
 import { DEFAULT_FEATURES, type Organization, type OrganizationFeatures } from './organization.ts';
 import { findOrganization, insertOrganization, listOrganizations, updateOrganization } from './organization.repository.ts';
 
@@ -21,7 +23,7 @@ export interface OrganizationChanges {
 
 export class OrganizationService {
   constructor(
-    private readonly db: Executor,
+    private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
@@ -53,7 +55,8 @@ export class OrganizationService {
   }
 
   async update(id: string, changes: OrganizationChanges, db: Executor = this.db): Promise<Organization> {
-    const current = await this.get(id);
+    const current = await findOrganization(db, id);
+    if (!current) throw new AppError('organization_not_found', `No organization has the id "${id}".`);
     const next: Organization = {
       ...current,
       name: changes.name ?? current.name,
@@ -63,5 +66,26 @@ export class OrganizationService {
     };
     await updateOrganization(db, next);
     return next;
+  }
+
+  /** Applies changes and records them in the organization's audit log, in one transaction. */
+  async change(id: string, changes: OrganizationChanges, actor: Actor): Promise<Organization> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await findOrganization(tx, id);
+      const after = await this.update(id, changes, tx);
+      if (!before) return after;
+      const at = after.updatedAt;
+      const flags = (Object.keys(after.features) as (keyof OrganizationFeatures)[]).filter((k) => before.features[k] !== after.features[k]);
+      if (flags.length > 0) {
+        const details = Object.fromEntries(flags.map((k) => [k, { from: before.features[k], to: after.features[k] }]));
+        await recordAudit(tx, { organizationId: id, actor, action: 'features.updated', target: 'features', details, at });
+      }
+      const fields = (['name', 'locale'] as const).filter((k) => before[k] !== after[k]);
+      if (fields.length > 0) {
+        const details = Object.fromEntries(fields.map((k) => [k, { from: before[k], to: after[k] }]));
+        await recordAudit(tx, { organizationId: id, actor, action: 'organization.updated', target: 'organization', details, at });
+      }
+      return after;
+    });
   }
 }

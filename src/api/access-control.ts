@@ -1,0 +1,123 @@
+// Enforces src/tenants/authorization.ts on every /v1 route.
+//
+// Each /v1 route declares what it needs in its options:
+//     app.get('/v1/organizations/:orgId/smtp-relay', { config: { permission: 'relay:read' }, schema }, handler)
+// or `config: { permission: 'public' }` for the few that anyone may call (signing in).
+// Declaring nothing is an error at start-up, so a new route cannot be left open by mistake.
+// Organization permissions need an `:orgId` path parameter: that is the organization checked.
+//
+// Order per request: onRequest authenticates (401, CSRF 403), preValidation authorizes
+// (403/404) before the body is validated, so callers without access learn nothing from
+// validation errors.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { Relais } from '../relais.ts';
+import type { Actor } from '../tenants/actor.ts';
+import { decide, isPermission, ruleFor, type Decision, type Permission } from '../tenants/authorization.ts';
+import type { Role } from '../tenants/member.ts';
+import { authenticate, checkOrigin, isWrite } from './auth.ts';
+
+export type RouteAccessLevel = Permission | 'public';
+
+/** One row per route: what the access-control hook enforces (the authorization matrix test reads it). */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  /** Outside /v1 (health, docs, the UI's files, /embed) everything is public and unchecked. */
+  guarded: boolean;
+  permission: RouteAccessLevel;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every /v1 route: a permission of src/tenants/authorization.ts, or 'public'. */
+    permission?: RouteAccessLevel;
+  }
+  interface FastifyRequest {
+    /** For a person acting on the route's organization: their role there, checked on this request. */
+    role?: Role;
+  }
+  interface FastifyInstance {
+    routeAccess: readonly RouteAccess[];
+  }
+}
+
+function guarded(url: string): boolean {
+  return url.startsWith('/v1/');
+}
+
+/** Registers the route check and the two hooks; call before any route is declared. */
+export function registerAccessControl(app: FastifyInstance, relais: Relais): void {
+  const table: RouteAccess[] = [];
+  app.decorate('routeAccess', table);
+
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat().filter((m) => m !== 'HEAD');
+    if (!guarded(route.url)) {
+      for (const method of methods) table.push({ method, url: route.url, guarded: false, permission: 'public' });
+      return;
+    }
+    const permission: unknown = route.config?.permission;
+    const where = `${methods.join(',')} ${route.url}`;
+    if (permission === undefined) {
+      throw new Error(`${where} declares no permission: add config: { permission: '…' } (see src/tenants/authorization.ts), or 'public'.`);
+    }
+    if (permission !== 'public' && (typeof permission !== 'string' || !isPermission(permission))) {
+      throw new Error(`${where} declares the unknown permission ${JSON.stringify(permission)}.`);
+    }
+    if (permission !== 'public' && ruleFor(permission).scope === 'organization' && !route.url.includes(':orgId')) {
+      throw new Error(`${where} declares the organization permission "${permission}" but has no :orgId parameter.`);
+    }
+    for (const method of methods) table.push({ method, url: route.url, guarded: true, permission });
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (!guarded(request.url)) return;
+    if (request.routeOptions.config.permission === 'public') {
+      if (isWrite(request)) checkOrigin(relais, request);
+      return;
+    }
+    // Unknown /v1 paths also require credentials, so the API's shape is not probed anonymously.
+    request.actor = await authenticate(relais, request);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    if (permission === undefined || permission === 'public' || !guarded(request.url)) return;
+    const actor = actorOf(request);
+    const organizationId = organizationIdOf(request);
+    if (actor.kind === 'user' && organizationId !== undefined && ruleFor(permission).scope === 'organization') {
+      const bound = actor.session.organizationId;
+      if (bound === null || bound === organizationId) request.role = await relais.members.roleOf(organizationId, actor.userId);
+    }
+    enforce(decide(actor, permission, { organizationId, role: request.role }), organizationId);
+  });
+}
+
+function organizationIdOf(request: FastifyRequest): string | undefined {
+  return (request.params as Record<string, string | undefined> | undefined)?.orgId;
+}
+
+function enforce(decision: Decision, organizationId: string | undefined): void {
+  if (decision.allowed) return;
+  if (decision.code === 'organization_not_found') {
+    throw new AppError('organization_not_found', `No organization has the id "${organizationId ?? ''}".`);
+  }
+  throw new AppError('forbidden', 'Your role in this organization does not allow this. Ask an owner of the organization.');
+}
+
+/** The authenticated actor of a /v1 request (for audit entries). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('unauthenticated', 'Authentication required.');
+  return request.actor;
+}
+
+/** Whether the caller also holds `permission` on the route's organization (e.g. to show more). */
+export function allows(request: FastifyRequest, permission: Permission): boolean {
+  return decide(actorOf(request), permission, { organizationId: organizationIdOf(request), role: request.role }).allowed;
+}
+
+/** For a route whose parts need more than its declared permission (e.g. renaming in PATCH). */
+export function assertAllowed(request: FastifyRequest, permission: Permission): void {
+  enforce(decide(actorOf(request), permission, { organizationId: organizationIdOf(request), role: request.role }), organizationIdOf(request));
+}

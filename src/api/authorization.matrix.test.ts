@@ -1,0 +1,163 @@
+// The authorization matrix: every route × every kind of caller → the expected status.
+// It fails when a route exists without an entry here, so a new route cannot ship unchecked:
+// add the route's row below (and its permission in src/tenants/authorization.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dialects } from '../../test/support/databases.ts';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { addMember, sessionHeaders } from '../../test/support/actors.ts';
+import { WEB_DIST } from './web.routes.ts';
+
+const ACTORS = ['anonymous', 'revokedKey', 'member', 'admin', 'otherOwner', 'owner', 'platform'] as const;
+type ActorName = (typeof ACTORS)[number];
+type Expected = Record<ActorName, number>;
+
+interface Case {
+  url: string;
+  payload?: () => object;
+  expect: Expected;
+}
+
+/** Organization routes: the platform and the listed roles of acme succeed; others are refused. */
+function organization(ok: number, roles: ('owner' | 'admin' | 'member')[]): Expected {
+  const role = (r: 'owner' | 'admin' | 'member') => (roles.includes(r) ? ok : 403);
+  return { anonymous: 401, revokedKey: 401, member: role('member'), admin: role('admin'), otherOwner: 404, owner: role('owner'), platform: ok };
+}
+const OWNERS = ['owner'] as ('owner' | 'admin' | 'member')[];
+const EVERYONE = ['owner', 'admin', 'member'] as ('owner' | 'admin' | 'member')[];
+const PLATFORM_ONLY = [] as ('owner' | 'admin' | 'member')[];
+/** Platform routes naming no organization: people are refused whatever their role. */
+const platform = (ok: number): Expected => ({ anonymous: 401, revokedKey: 401, member: 403, admin: 403, otherOwner: 403, owner: 403, platform: ok });
+/** About the caller's own session: any person; the platform key has none. */
+const session = (ok: number): Expected => ({ anonymous: 401, revokedKey: 401, member: ok, admin: ok, otherOwner: ok, owner: ok, platform: 403 });
+const everyone = (status: number): Expected => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expected;
+
+let counter = 0;
+
+const MATRIX: Record<string, Case> = {
+  'POST /v1/organizations': { url: '/v1/organizations', payload: () => ({ id: `new-${++counter}`, name: 'New' }), expect: platform(201) },
+  'GET /v1/organizations/:orgId': { url: '/v1/organizations/acme', expect: organization(200, EVERYONE) },
+  'PATCH /v1/organizations/:orgId': { url: '/v1/organizations/acme', payload: () => ({ features: { customSmtp: true } }), expect: organization(200, OWNERS) },
+  'GET /v1/organizations/:orgId/members': { url: '/v1/organizations/acme/members', expect: organization(200, OWNERS) },
+  'PUT /v1/organizations/:orgId/members/:userId': {
+    url: '/v1/organizations/acme/members/u-new',
+    payload: () => ({ email: 'new@example.test', name: 'New Person', role: 'owner' }),
+    expect: organization(201, PLATFORM_ONLY),
+  },
+  'DELETE /v1/organizations/:orgId/members/:userId': { url: '/v1/organizations/acme/members/u-leaving', expect: organization(204, PLATFORM_ONLY) },
+  'POST /v1/organizations/:orgId/messages': {
+    url: '/v1/organizations/acme/messages',
+    payload: () => ({ to: 'learner@example.org', subject: 'Hello', text: 'Hi' }),
+    expect: organization(202, PLATFORM_ONLY),
+  },
+  'GET /v1/organizations/:orgId/messages': { url: '/v1/organizations/acme/messages', expect: organization(200, OWNERS) },
+  'GET /v1/organizations/:orgId/messages/:messageId': { url: '/v1/organizations/acme/messages/{messageId}', expect: organization(200, OWNERS) },
+  'GET /v1/organizations/:orgId/audit-log': { url: '/v1/organizations/acme/audit-log', expect: organization(200, OWNERS) },
+  'POST /v1/embed-sessions': { url: '/v1/embed-sessions', payload: () => ({ organizationId: 'acme', userId: 'u-member' }), expect: platform(201) },
+  // Public: a wrong password is refused the same way whoever asks.
+  'POST /v1/sessions': {
+    url: '/v1/sessions',
+    // A new address each time, so that the login rate limit stays out of the picture.
+    payload: () => ({ email: `nobody-${++counter}@example.test`, password: 'not-the-password' }),
+    expect: everyone(401),
+  },
+  'GET /v1/sessions/current': { url: '/v1/sessions/current', expect: session(200) },
+  'DELETE /v1/sessions/current': { url: '/v1/sessions/current', expect: session(204) },
+  // Outside /v1 but it signs people in: an invalid token is refused whoever asks.
+  'GET /embed': { url: '/embed?token=not-a-token', expect: everyone(401) },
+};
+
+/** Routes outside /v1 that are public by design (no credentials involved). */
+function publicByDesign(method: string, url: string): boolean {
+  if (['/healthz', '/readyz', '/metrics'].includes(url)) return method === 'GET';
+  if (url === '/docs' || url.startsWith('/docs/')) return method === 'GET';
+  if (url.startsWith('/dev/inbox')) return method === 'GET';
+  // The settings UI's static files.
+  return method === 'GET' && (url === '/' || url === '/*' || fs.existsSync(path.join(WEB_DIST, url)));
+}
+
+const EXPECTED_CODE: Record<number, (actor: ActorName, key: string) => string> = {
+  401: (actor, key) =>
+    key === 'POST /v1/sessions' ? 'invalid_credentials' : key === 'GET /embed' ? 'embed_token_invalid' : actor === 'revokedKey' ? 'api_key_revoked' : 'unauthenticated',
+  403: () => 'forbidden',
+  404: () => 'organization_not_found',
+};
+
+for (const dialect of await dialects()) {
+  describe(`authorization matrix (${dialect})`, () => {
+    let t: TestApp;
+    let revokedKey: string;
+    let messageId: string;
+
+    before(async () => {
+      t = await createTestApp({ dialect });
+      const { relais } = t.app;
+      await relais.organizations.create({ id: 'acme', name: 'Acme' });
+      await relais.organizations.create({ id: 'other', name: 'Other' });
+      await addMember(relais, 'acme', 'u-owner', 'owner');
+      await addMember(relais, 'acme', 'u-admin', 'admin');
+      await addMember(relais, 'acme', 'u-member', 'member');
+      await addMember(relais, 'acme', 'u-leaving', 'member');
+      await addMember(relais, 'other', 'u-other', 'owner');
+      const revoked = await relais.apiKeys.create('revoked');
+      await relais.apiKeys.revoke(revoked.apiKey.id);
+      revokedKey = revoked.key;
+      ({
+        message: { id: messageId },
+      } = await relais.accept.accept('acme', { to: [{ address: 'learner@example.org' }], subject: 'Hello', text: 'Hi' }));
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    async function headersFor(actor: ActorName): Promise<Record<string, string>> {
+      const { relais } = t.app;
+      switch (actor) {
+        case 'anonymous':
+          return {};
+        case 'revokedKey':
+          return { authorization: `Bearer ${revokedKey}` };
+        case 'platform':
+          return t.auth;
+        case 'otherOwner':
+          return { ...(await sessionHeaders(relais, 'u-other')) };
+        default:
+          return { ...(await sessionHeaders(relais, `u-${actor}`)) };
+      }
+    }
+
+    test('every route has a row, and every row a route', () => {
+      const routes = t.app.routeAccess;
+      const missing = routes
+        .filter((r) => !MATRIX[`${r.method} ${r.url}`] && (r.guarded || !publicByDesign(r.method, r.url)))
+        .map((r) => `${r.method} ${r.url} (${r.permission})`);
+      assert.deepEqual(missing, [], 'routes without an entry in the authorization matrix: add them to MATRIX');
+      const stale = Object.keys(MATRIX).filter((key) => !routes.some((r) => `${r.method} ${r.url}` === key));
+      assert.deepEqual(stale, [], 'matrix entries for routes that no longer exist');
+    });
+
+    for (const [key, c] of Object.entries(MATRIX)) {
+      test(key, async () => {
+        const [method = 'GET'] = key.split(' ');
+        const results: string[] = [];
+        for (const actor of ACTORS) {
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: c.url.replace('{messageId}', messageId),
+            headers: await headersFor(actor),
+            ...(c.payload ? { payload: c.payload() } : {}),
+          });
+          const expected = c.expect[actor];
+          const code = res.statusCode >= 400 ? (res.json() as { error: { code: string } }).error.code : '-';
+          const expectedCode = EXPECTED_CODE[expected]?.(actor, key) ?? '-';
+          if (res.statusCode !== expected || code !== expectedCode) {
+            results.push(`${actor}: got ${res.statusCode} ${code}, expected ${expected} ${expectedCode}`);
+          }
+        }
+        assert.deepEqual(results, []);
+      });
+    }
+  });
+}
