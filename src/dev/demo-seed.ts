@@ -1,7 +1,36 @@
-// Demo mode: an organization to play with and a platform API key, printed once.
+// Demo mode: an organization to play with, its owner, admin and member, and a platform API
+// key. Keys and passwords are random and printed once, when created; only hashes are kept.
+import { randomBytes } from 'node:crypto';
 import type { Relais } from '../relais.ts';
+import type { SystemActor } from '../tenants/actor.ts';
+import type { Role } from '../tenants/member.ts';
 
 export const DEMO_ORGANIZATION_ID = 'demo';
+
+/** The demo's people: user id, email, name, role. */
+export const DEMO_USERS: readonly { id: string; email: string; name: string; role: Role }[] = [
+  { id: 'demo-owner', email: 'owner@demo.test', name: 'Olivia Owner', role: 'owner' },
+  { id: 'demo-admin', email: 'admin@demo.test', name: 'Adam Admin', role: 'admin' },
+  { id: 'demo-member', email: 'member@demo.test', name: 'Mia Member', role: 'member' },
+];
+
+const SEED_ACTOR: SystemActor = { kind: 'system', name: 'demo-seed' };
+
+/** Adds the demo's people who are missing; returns the login lines of those just created. */
+async function seedDemoUsers(relais: Relais): Promise<string[]> {
+  const existing = new Set((await relais.members.list(DEMO_ORGANIZATION_ID)).map((m) => m.userId));
+  const created: string[] = [];
+  for (const user of DEMO_USERS) {
+    if (existing.has(user.id)) continue;
+    const password = randomBytes(12).toString('base64url');
+    await relais.members.put(DEMO_ORGANIZATION_ID, user.id, { email: user.email, name: user.name, role: user.role, password }, SEED_ACTOR);
+    created.push(`  ${user.role.padEnd(6)}  ${user.email} / ${password}`);
+  }
+  if (created.length === 0) {
+    return [`Demo logins (${DEMO_USERS.map((u) => u.email).join(', ')}): passwords were printed at the first start`];
+  }
+  return [`Demo logins at ${relais.config.publicUrl}/ (shown once, keep them):`, ...created];
+}
 
 /** Seeds what is missing and returns the lines to print at start-up. */
 export async function seedDemo(relais: Relais): Promise<string[]> {
@@ -12,6 +41,7 @@ export async function seedDemo(relais: Relais): Promise<string[]> {
     await relais.organizations.create({ id: DEMO_ORGANIZATION_ID, name: 'Centre de formation Démo', locale: 'fr' });
   }
   lines.push(`Demo organization: ${DEMO_ORGANIZATION_ID}`);
+  lines.push(...(await seedDemoUsers(relais)));
   const keys = await relais.apiKeys.list();
   if (!relais.config.bootstrapApiKey && keys.every((k) => k.revokedAt !== null || k.name !== 'demo')) {
     const { key } = await relais.apiKeys.create('demo');

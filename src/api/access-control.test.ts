@@ -1,0 +1,40 @@
+// A /v1 route without a declared permission stops the app from starting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import type { Relais } from '../relais.ts';
+import { registerAccessControl } from './access-control.ts';
+
+async function appWith(declare: (app: ReturnType<typeof Fastify>) => void): Promise<void> {
+  const app = Fastify();
+  registerAccessControl(app, {} as Relais);
+  await app.register(async (scope) => declare(scope as ReturnType<typeof Fastify>));
+  try {
+    await app.ready();
+  } finally {
+    await app.close();
+  }
+}
+
+test('a /v1 route must declare a known permission', async () => {
+  await assert.rejects(
+    appWith((app) => app.get('/v1/things', async () => ({}))),
+    /GET \/v1\/things declares no permission/,
+  );
+  await assert.rejects(
+    appWith((app) => app.get('/v1/things', { config: { permission: 'things:read' as 'public' } }, async () => ({}))),
+    /declares the unknown permission "things:read"/,
+  );
+  await assert.rejects(
+    appWith((app) => app.get('/v1/things', { config: { permission: 'relay:read' } }, async () => ({}))),
+    /organization permission "relay:read" but has no :orgId parameter/,
+  );
+});
+
+test('declared and public routes, and routes outside /v1, are accepted', async () => {
+  await appWith((app) => {
+    app.get('/v1/organizations/:orgId/things', { config: { permission: 'relay:read' } }, async () => ({}));
+    app.post('/v1/open', { config: { permission: 'public' } }, async () => ({}));
+    app.get('/healthz', async () => ({}));
+  });
+});
