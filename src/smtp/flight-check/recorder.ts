@@ -1,0 +1,127 @@
+/**
+ * Collects step results in session order, reports each as it completes, and turns the
+ * failure of a step without any server reply into a coarse duration.
+ *
+ * Why coarse: a check can be pointed at any public host, and how long a refused, filtered
+ * or silent port takes to fail tells a lot about the network in between. Such failures are
+ * reported in whole seconds (rounded up, capped at the step's timeout) and, when asked,
+ * the check's answer is held back until that much time has really passed.
+ */
+import type { Clock } from '../../clock.ts';
+import type { Locale } from '../../glossary.ts';
+import { explain, explainById } from '../explanations.ts';
+import type { ExplainedFailure, ExplanationId } from '../explanations.ts';
+import type { SmtpFailure } from '../failure.ts';
+import type { FlightCheckStep, Security, StepData, StepId } from './types.ts';
+import { messages } from './messages.ts';
+import type { Messages } from './messages.ts';
+
+/** Failed network steps are reported in steps of this size. */
+export const FAILURE_TIME_STEP_MS = 1000;
+
+export function stepOrder(security: Security): StepId[] {
+  return security === 'tls'
+    ? ['dns', 'connect', 'tls', 'greeting', 'ehlo', 'auth', 'sender', 'recipient', 'test-email']
+    : ['dns', 'connect', 'greeting', 'tls', 'ehlo', 'auth', 'sender', 'recipient', 'test-email'];
+}
+
+export function coarseDuration(elapsedMs: number, capMs: number): number {
+  const rounded = Math.max(FAILURE_TIME_STEP_MS, Math.ceil(elapsedMs / FAILURE_TIME_STEP_MS) * FAILURE_TIME_STEP_MS);
+  return Math.max(Math.min(rounded, Math.ceil(capMs / FAILURE_TIME_STEP_MS) * FAILURE_TIME_STEP_MS), FAILURE_TIME_STEP_MS);
+}
+
+export interface Outcome {
+  detail: string;
+  data?: StepData;
+}
+
+export class StepRecorder {
+  readonly t: Messages;
+  private readonly results = new Map<StepId, FlightCheckStep>();
+  private readonly order: StepId[];
+  private failed = false;
+  /** Real time (performance.now) until which the answer is held, see padFailureTiming. */
+  holdUntil = 0;
+
+  constructor(
+    private readonly options: {
+      security: Security;
+      locale: Locale;
+      preset?: string;
+      clock: Clock;
+      onStep?: (step: FlightCheckStep) => void;
+    },
+  ) {
+    this.t = messages(options.locale);
+    this.order = stepOrder(options.security);
+  }
+
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  /** A running step's start, to pass back to ok/warn/fail. */
+  start(): { clock: number; real: number } {
+    return { clock: this.options.clock.now(), real: performance.now() };
+  }
+
+  /** `endedAt` (clock time) records a step whose verdict was only known later (the sender, after RCPT). */
+  ok(id: StepId, started: { clock: number }, outcome: Outcome, endedAt?: number): void {
+    this.record({ id, status: 'ok', durationMs: this.elapsed(started, endedAt), ...outcome });
+  }
+
+  warn(id: StepId, started: { clock: number }, outcome: Outcome, explanation: ExplanationId): void {
+    this.record({ id, status: 'warn', durationMs: this.elapsed(started), ...outcome, explanation: this.explainId(explanation) });
+  }
+
+  skip(id: StepId, detail: string, data?: StepData): void {
+    this.record({ id, status: 'skipped', durationMs: 0, detail, ...(data ? { data } : {}) });
+  }
+
+  /**
+   * A failed step. `capMs` marks a failure without any server reply (refused, timed out,
+   * handshake…): its duration is reported coarsely, at most capMs rounded up.
+   */
+  fail(
+    id: StepId,
+    started: { clock: number; real: number },
+    outcome: Outcome,
+    failure: SmtpFailure,
+    options: { capMs?: number; explanation?: ExplanationId } = {},
+  ): void {
+    const explanation = options.explanation
+      ? this.explainId(options.explanation, failure)
+      : explain(failure, { locale: this.options.locale, ...(this.options.preset ? { preset: this.options.preset } : {}) });
+    let durationMs = this.elapsed(started);
+    if (options.capMs !== undefined && failure.code === undefined) {
+      durationMs = coarseDuration(durationMs, options.capMs);
+      this.holdUntil = Math.max(this.holdUntil, started.real + durationMs);
+    }
+    this.record({ id, status: 'fail', durationMs, ...outcome, explanation });
+  }
+
+  /** Every step in session order; those never reached are skipped. */
+  finish(): FlightCheckStep[] {
+    for (const id of this.order) {
+      if (this.results.has(id)) continue;
+      this.skip(id, id === 'test-email' && !this.failed ? this.t.testEmailNotRequested : this.t.skippedAfterFailure);
+    }
+    return this.order.map((id) => this.results.get(id) as FlightCheckStep);
+  }
+
+  private explainId(id: ExplanationId, failure?: SmtpFailure): ExplainedFailure {
+    return explainById(id, { locale: this.options.locale, ...(this.options.preset ? { preset: this.options.preset } : {}) }, failure);
+  }
+
+  private elapsed(started: { clock: number }, endedAt = this.options.clock.now()): number {
+    return Math.max(0, Math.round(endedAt - started.clock));
+  }
+
+  private record(step: FlightCheckStep): void {
+    if (this.results.has(step.id)) return;
+    if (step.data === undefined) delete step.data;
+    this.results.set(step.id, step);
+    if (step.status === 'fail') this.failed = true;
+    this.options.onStep?.(step);
+  }
+}

@@ -1,0 +1,538 @@
+/**
+ * The flight check's session: each step of a real delivery, in order, over one connection
+ * opened the way delivery opens it (guard-approved address, TLS checked against the host
+ * name, delivery's timeouts). The first failing step ends the session; the rest are
+ * reported as skipped.
+ */
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
+import { systemClock } from '../../clock.ts';
+import { AppError } from '../../errors.ts';
+import { resolveSmtpTarget } from '../address-guard.ts';
+import type { SmtpTarget } from '../address-guard.ts';
+import type { ExplanationId } from '../explanations.ts';
+import { fromNodemailerError, parseSmtpReply } from '../failure.ts';
+import type { NetworkFailure, SmtpFailure, SmtpStage } from '../failure.ts';
+import { classify } from '../reply-classification.ts';
+import { sanitizeReply } from '../reply-sanitize.ts';
+import { authenticate } from './auth.ts';
+import { chooseMechanism, offersStarttls, parseCapabilities } from './capabilities.ts';
+import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
+import type { CertificateProblem } from './messages.ts';
+import { StepRecorder } from './recorder.ts';
+import { defaultClientName, effectiveTimeouts, tlsOptions } from './session-policy.ts';
+import { SessionError, SmtpSession, connectTcp } from './smtp-session.ts';
+import type { Reply } from './smtp-session.ts';
+import { composeTestMessage } from './test-message.ts';
+import { verifyCertificate } from './tls-certificate.ts';
+import type { Capabilities, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckTimeouts, StepData, StepId } from './types.ts';
+
+const STAGE: Record<StepId, SmtpStage> = {
+  dns: 'dns',
+  connect: 'connect',
+  greeting: 'greeting',
+  tls: 'tls',
+  ehlo: 'ehlo',
+  auth: 'auth',
+  sender: 'mail',
+  recipient: 'rcpt',
+  'test-email': 'message',
+};
+
+/** Refusals a server gives at RCPT TO that are about the sender (Postfix checks the sender there). */
+const SENDER_REFUSALS: ReadonlySet<ExplanationId> = new Set(['send-as-denied', 'sender-rejected']);
+/** Providers that check send-as rights only once the message is sent. */
+const SEND_AS_CHECKED_AFTER_DATA = new Set(['microsoft-365', 'outlook']);
+/** How long a connection that never greeted gets to prove it expects implicit TLS. */
+const IMPLICIT_TLS_PROBE_MS = 3000;
+
+const ADDRESS = /^[^\s<>()[\]\\,;:"@\p{Cc}\p{Cf}]+@[^\s<>()[\]\\,;:"@\p{Cc}\p{Cf}]+$/u;
+
+const isSuccess = (reply: Reply): boolean => reply.code >= 200 && reply.code < 300;
+
+function replyFailure(stage: SmtpStage, reply: Reply): SmtpFailure {
+  const parsed = parseSmtpReply(reply.text);
+  return { stage, code: reply.code, ...(parsed.enhanced ? { enhanced: parsed.enhanced } : {}), text: parsed.text };
+}
+
+function networkOf(error: unknown, fallback: NetworkFailure): NetworkFailure {
+  if (error instanceof SessionError) return error.network;
+  return fromNodemailerError(error).network ?? fallback;
+}
+
+/** Owner input shown in a detail line: printable and bounded (it may reach a terminal). */
+function shown(text: string): string {
+  const printable = text.replace(/[\p{Cc}\p{Cf}]/gu, '?');
+  return printable.length > 100 ? `${printable.slice(0, 99)}…` : printable;
+}
+
+function dotStuffed(raw: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const stream = new DataStream();
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+    stream.end(raw);
+  });
+}
+
+type Started = { clock: number; real: number };
+
+class CheckSession {
+  private session: SmtpSession | undefined;
+  private target!: SmtpTarget;
+  private deadline = 0;
+  private starttlsOffered = false;
+  private capabilities: Capabilities | undefined;
+  private readonly timeouts: Required<FlightCheckTimeouts>;
+  private readonly clientName: string;
+  readonly toEmail: string;
+  testEmail: FlightCheckReport['testEmail'];
+
+  constructor(
+    private readonly input: FlightCheckInput,
+    private readonly deps: FlightCheckDeps,
+    private readonly r: StepRecorder,
+  ) {
+    this.timeouts = effectiveTimeouts(deps.timeouts);
+    this.clientName = deps.clientName ?? defaultClientName();
+    this.toEmail = input.toEmail ?? input.fromEmail;
+  }
+
+  private get t() {
+    return this.r.t;
+  }
+
+  async run(): Promise<void> {
+    try {
+      if (!(await this.resolve())) return;
+      if (!(await this.connect())) return;
+      if (this.input.security === 'tls' && !(await this.handshake(this.r.start(), 'implicit'))) return;
+      if (!(await this.greeting())) return;
+      if (!(await this.hello())) return;
+      if (!(await this.authenticate())) return;
+      if (!(await this.envelope())) return;
+      await this.finishTransaction();
+    } finally {
+      if (this.r.hasFailed) this.session?.destroy();
+      else this.session?.quit();
+    }
+  }
+
+  private get socket(): SmtpSession {
+    if (!this.session) throw new Error('no SMTP session');
+    return this.session;
+  }
+
+  /** Time left for a setup phase: its own timeout, cut short by the connection budget. */
+  private remaining(limit: number): number {
+    return Math.max(1, Math.min(limit, Math.round(this.deadline - performance.now())));
+  }
+
+  // ── dns: syntax, resolution and the address guard; a refusal opens no socket ──
+
+  private async resolve(): Promise<boolean> {
+    const started = this.r.start();
+    const { host, port } = this.input;
+    try {
+      this.target = await resolveSmtpTarget(host, port, this.deps.guard);
+    } catch (error) {
+      const code = error instanceof AppError ? error.code : '';
+      const details = error instanceof AppError && typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
+      const fallback = error instanceof AppError ? error.message : `The DNS lookup of ${shown(host)} failed.`;
+      const detail = this.t.dnsRefused(code, details, fallback, shown(host), port);
+      const outcome = { detail, data: { host: shown(host), port } };
+      const local: Record<string, ExplanationId> = { smtp_port_not_allowed: 'port-not-allowed', smtp_host_invalid: 'host-invalid' };
+      const localExplanation = local[code];
+      if (localExplanation) {
+        this.r.fail('dns', started, outcome, { stage: 'dns' }, { explanation: localExplanation });
+      } else if (code === 'smtp_address_not_allowed') {
+        this.r.fail('dns', started, outcome, { stage: 'dns' }, { explanation: 'address-not-allowed', capMs: this.timeouts.connection });
+      } else {
+        const network: NetworkFailure = code === 'smtp_host_not_found' ? (details.code === 'EAI_AGAIN' ? 'DNS_TEMPORARY' : 'ENOTFOUND') : networkOf(error, 'DNS_TEMPORARY');
+        this.r.fail('dns', started, outcome, { stage: 'dns', network }, { capMs: this.timeouts.connection });
+      }
+      return false;
+    }
+    const { address, family } = this.target;
+    const detail = net.isIP(host.replace(/^\[|\]$/g, '')) ? this.t.dnsLiteral(address) : this.t.dnsResolved(this.target.host, address);
+    this.r.ok('dns', started, { detail, data: { host: this.target.host, address, family, port } });
+    return true;
+  }
+
+  // ── connect: TCP to the approved address ──
+
+  private async connect(): Promise<boolean> {
+    const started = this.r.start();
+    const { address, family, port } = this.target;
+    this.deadline = performance.now() + this.timeouts.connection;
+    const data: StepData = { address, port };
+    try {
+      this.session = new SmtpSession(await connectTcp(address, port, family, this.timeouts.connection));
+    } catch (error) {
+      const network = networkOf(error, 'ECONNRESET');
+      const detail =
+        network === 'ECONNREFUSED'
+          ? this.t.connectRefused(port)
+          : network === 'ETIMEDOUT'
+            ? this.t.connectTimeout(port, this.timeouts.connection)
+            : this.t.connectFailed(port);
+      this.r.fail('connect', started, { detail, data }, { stage: 'connect', network }, { capMs: this.timeouts.connection });
+      return false;
+    }
+    this.r.ok('connect', started, { detail: this.t.connected(address, port), data });
+    return true;
+  }
+
+  // ── tls: implicit TLS right after connecting, or the STARTTLS upgrade ──
+
+  private async handshake(started: Started, mode: 'implicit' | 'starttls'): Promise<boolean> {
+    const budget = this.remaining(mode === 'implicit' ? this.timeouts.connection : this.timeouts.greeting);
+    let secure;
+    try {
+      secure = await this.socket.startTls(tlsOptions(this.target.host, this.deps.ca), budget);
+    } catch (error) {
+      const network = networkOf(error, 'TLS_HANDSHAKE');
+      const detail = network === 'WRONG_TLS_MODE' && mode === 'implicit' ? this.t.tlsPlainTextServer : this.t.tlsHandshake;
+      this.r.fail('tls', started, { detail }, { stage: 'tls', network }, { capMs: budget });
+      return false;
+    }
+    const { summary, problem } = verifyCertificate(secure, this.target.host);
+    const version = secure.getProtocol() ?? 'TLS';
+    const cipher = secure.getCipher()?.name;
+    const data: StepData = { tlsVersion: version, ...(cipher ? { cipher } : {}), ...(summary ? { certificate: summary } : {}) };
+    if (problem) {
+      const network = fromNodemailerError({ code: problem }, { stage: 'tls' }).network ?? 'CERT_INVALID';
+      const kind: CertificateProblem = network === 'CERT_EXPIRED' ? 'expired' : network === 'CERT_HOSTNAME' ? 'hostname' : 'untrusted';
+      if (this.input.allowSelfSigned) {
+        // Delivery turns every certificate check off in this case: it will connect, but
+        // anyone on the path could pose as the server.
+        this.r.warn('tls', started, { detail: this.t.tlsUnverified(version, kind), data }, 'certificate-not-verified');
+        return true;
+      }
+      // Nothing was written on this connection: credentials never reach an unverified server.
+      this.socket.destroy();
+      const detail = this.t.tlsCertificate(kind, this.target.host, summary?.subjectAltNames ?? [], summary?.validTo);
+      this.r.fail('tls', started, { detail, data }, { stage: 'tls', network });
+      return false;
+    }
+    this.r.ok('tls', started, { detail: this.t.tlsOk(version, summary?.subject, summary?.issuer, summary?.validTo), data });
+    return true;
+  }
+
+  // ── greeting ──
+
+  private async greeting(): Promise<boolean> {
+    const started = this.r.start();
+    const budget = this.remaining(this.timeouts.greeting);
+    let reply: Reply;
+    try {
+      reply = await this.socket.read(budget, 'GREETING_TIMEOUT');
+    } catch (error) {
+      let network = networkOf(error, 'ECONNRESET');
+      let cap = budget;
+      if (network === 'GREETING_TIMEOUT' && this.input.security !== 'tls') {
+        const probe = Math.min(IMPLICIT_TLS_PROBE_MS, this.timeouts.greeting);
+        cap += probe;
+        if (await this.expectsImplicitTls(probe)) network = 'WRONG_TLS_MODE';
+      }
+      const details: Partial<Record<NetworkFailure, string>> = {
+        GREETING_TIMEOUT: this.t.greetingTimeout(budget),
+        WRONG_TLS_MODE: this.t.greetingImplicitTls,
+        NOT_SMTP: this.t.greetingNotSmtp,
+        CONNECTION_CLOSED: this.t.greetingClosed,
+      };
+      const detail = details[network] ?? this.t.connectionLost;
+      this.r.fail('greeting', started, { detail }, { stage: 'greeting', network }, { capMs: cap });
+      return false;
+    }
+    const text = sanitizeReply(reply.text);
+    const greetingHost = greetingHostName(reply.text);
+    const data: StepData = { ...(text ? { reply: text } : {}), ...(greetingHost ? { greetingHost } : {}) };
+    if (reply.code !== 220) {
+      this.r.fail('greeting', started, { detail: this.t.greetingRefused, data }, replyFailure('greeting', reply));
+      return false;
+    }
+    if (greetingMasked(reply.text)) {
+      this.r.warn('greeting', started, { detail: this.t.greetingMasked, data }, 'greeting-host-unrelated');
+    } else if (greetingHost && greetingHostRelated(this.target.host, greetingHost) === false) {
+      const detail = this.t.greetingUnrelated(greetingHost, registrableDomain(this.target.host));
+      this.r.warn('greeting', started, { detail, data }, 'greeting-host-unrelated');
+    } else {
+      this.r.ok('greeting', started, { detail: this.t.greeted(greetingHost), data });
+    }
+    return true;
+  }
+
+  /**
+   * A server that stays silent on a plain-text connection may be waiting for a TLS
+   * handshake (implicit TLS configured as STARTTLS); offering one on the same connection
+   * tells, without opening another.
+   */
+  private async expectsImplicitTls(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.socket.startTls(tlsOptions(this.target.host, this.deps.ca), timeoutMs);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.socket.destroy();
+    }
+  }
+
+  // ── ehlo (and STARTTLS in between) ──
+
+  private async hello(): Promise<boolean> {
+    const { security } = this.input;
+    const started = this.r.start();
+    const first = await this.ehlo(started);
+    if (!first) return false;
+    this.starttlsOffered = !first.heloOnly && offersStarttls(first.text);
+    if (security === 'starttls') {
+      // As delivery (requireTLS), STARTTLS is sent even when the server does not offer it.
+      const reply = await this.command('STARTTLS', 'tls', started);
+      if (!reply) return false;
+      if (!isSuccess(reply)) {
+        const text = sanitizeReply(reply.text);
+        const outcome = { detail: this.starttlsOffered ? this.t.tlsStarttlsRefused : this.t.tlsStarttlsNotOffered, data: text ? { reply: text } : {} };
+        const failure = replyFailure('tls', reply);
+        this.r.fail('tls', started, outcome, failure, this.starttlsOffered ? {} : { explanation: 'starttls-not-offered' });
+        return false;
+      }
+      if (!(await this.handshake(started, 'starttls'))) return false;
+      const secureStarted = this.r.start();
+      const second = await this.ehlo(secureStarted);
+      if (!second) return false;
+      this.recordCapabilities(secureStarted, second);
+      return true;
+    }
+    if (security === 'none') {
+      if (this.starttlsOffered) {
+        this.r.warn('tls', this.r.start(), { detail: this.t.tlsStarttlsUnused }, 'starttls-not-used');
+      } else {
+        this.r.skip('tls', this.t.tlsNotConfigured);
+      }
+    }
+    this.recordCapabilities(started, first);
+    return true;
+  }
+
+  /** EHLO, falling back to HELO as nodemailer does (not when STARTTLS is required). */
+  private async ehlo(started: Started): Promise<{ text: string; heloOnly: boolean } | undefined> {
+    const ehlo = await this.command(`EHLO ${this.clientName}`, 'ehlo', started);
+    if (!ehlo) return undefined;
+    if (isSuccess(ehlo)) return { text: ehlo.text, heloOnly: false };
+    if (ehlo.code !== 421 && this.input.security !== 'starttls') {
+      const helo = await this.command(`HELO ${this.clientName}`, 'ehlo', started);
+      if (!helo) return undefined;
+      if (isSuccess(helo)) return { text: helo.text, heloOnly: true };
+      return this.refused('ehlo', started, this.t.ehloRefused, helo);
+    }
+    return this.refused('ehlo', started, this.t.ehloRefused, ehlo);
+  }
+
+  private recordCapabilities(started: Started, hello: { text: string; heloOnly: boolean }): void {
+    this.capabilities = parseCapabilities(hello.heloOnly ? '' : hello.text, this.starttlsOffered);
+    const detail = hello.heloOnly ? this.t.heloOnly : this.t.ehloOk(this.capabilities);
+    this.r.ok('ehlo', started, { detail, data: { capabilities: this.capabilities } });
+  }
+
+  // ── auth ──
+
+  private async authenticate(): Promise<boolean> {
+    const { username, password } = this.input;
+    if (!username) {
+      this.r.skip('auth', this.t.authNotConfigured);
+      return true;
+    }
+    const started = this.r.start();
+    if (!password) {
+      this.r.fail('auth', started, { detail: this.t.authNoPassword(shown(username)) }, { stage: 'auth', network: 'NO_CREDENTIALS' });
+      return false;
+    }
+    const mechanism = chooseMechanism(this.capabilities?.authMechanisms ?? []);
+    let reply: Reply;
+    try {
+      reply = await authenticate(this.socket, mechanism, { user: username, pass: password }, this.timeouts.socket);
+    } catch (error) {
+      this.lost('auth', started, error);
+      return false;
+    }
+    const text = sanitizeReply(reply.text);
+    const data: StepData = { authMechanism: mechanism, ...(text ? { reply: text } : {}) };
+    if (!isSuccess(reply)) {
+      this.r.fail('auth', started, { detail: this.t.authRefused(shown(username)), data }, replyFailure('auth', reply));
+      return false;
+    }
+    this.r.ok('auth', started, { detail: this.t.authOk(shown(username), mechanism), data });
+    return true;
+  }
+
+  // ── sender and recipient ──
+
+  private async envelope(): Promise<boolean> {
+    const from = this.input.fromEmail;
+    const to = this.toEmail;
+    const utf8 = /[^\x20-\x7e]/.test(from + to) && this.capabilities?.smtputf8 ? ' SMTPUTF8' : '';
+    const senderStarted = this.r.start();
+    const mail = await this.command(`MAIL FROM:<${from}>${utf8}`, 'sender', senderStarted);
+    if (!mail) return false;
+    const mailText = sanitizeReply(mail.text);
+    const senderData: StepData = { sender: shown(from), ...(mailText ? { reply: mailText } : {}) };
+    if (!isSuccess(mail)) {
+      return this.refused('sender', senderStarted, this.t.senderRefused(shown(from)), mail, senderData) ?? false;
+    }
+    const senderEnded = this.r.start();
+    const senderOk = () => {
+      const note = SEND_AS_CHECKED_AFTER_DATA.has(this.input.preset ?? '') && !this.input.sendTestEmail ? this.t.senderCheckedAtDelivery : '';
+      this.r.ok('sender', senderStarted, { detail: this.t.senderOk(shown(from)) + note, data: senderData }, senderEnded.clock);
+    };
+
+    const rcptStarted = this.r.start();
+    let rcpt: Reply;
+    try {
+      rcpt = await this.socket.command(`RCPT TO:<${to}>`, this.timeouts.socket);
+    } catch (error) {
+      senderOk();
+      this.lost('recipient', rcptStarted, error);
+      return false;
+    }
+    const rcptText = sanitizeReply(rcpt.text);
+    const recipientData: StepData = { recipient: shown(to), ...(rcptText ? { reply: rcptText } : {}) };
+    if (isSuccess(rcpt)) {
+      senderOk();
+      this.r.ok('recipient', rcptStarted, { detail: this.t.recipientOk(shown(to)), data: recipientData });
+      return true;
+    }
+    const failure = replyFailure('rcpt', rcpt);
+    if (SENDER_REFUSALS.has(classify(failure).explanation)) {
+      // Postfix (smtpd_delay_reject) and others answer a sender refusal at RCPT TO: it is
+      // the sender the owner has to fix, so the sender step is the one that fails.
+      const data: StepData = { sender: shown(from), ...(rcptText ? { reply: rcptText } : {}) };
+      this.r.fail('sender', senderStarted, { detail: this.t.senderRefusedAtRcpt(shown(from)), data }, failure);
+      return false;
+    }
+    senderOk();
+    this.r.fail('recipient', rcptStarted, { detail: this.t.recipientRefused(shown(to)), data: recipientData }, failure);
+    return false;
+  }
+
+  // ── test email, or RSET to leave the transaction unsent ──
+
+  private async finishTransaction(): Promise<void> {
+    const to = this.toEmail;
+    if (!this.input.sendTestEmail) {
+      await this.socket.command('RSET', this.timeouts.socket).catch(() => undefined);
+      this.r.skip('test-email', this.t.testEmailNotRequested);
+      return;
+    }
+    const started = this.r.start();
+    const clock = this.deps.clock ?? systemClock;
+    const { raw, messageId } = await composeTestMessage({
+      from: this.input.fromEmail,
+      to,
+      host: this.target.host,
+      port: this.target.port,
+      date: new Date(clock.now()),
+      ...(this.deps.messageIdDomain ? { messageIdDomain: this.deps.messageIdDomain } : {}),
+    });
+    this.testEmail = { to, messageId, accepted: false };
+    const data = await this.command('DATA', 'test-email', started);
+    if (!data) return;
+    const base: StepData = { recipient: shown(to), messageId };
+    if (data.code !== 354) {
+      this.refused('test-email', started, this.t.testEmailRefused(shown(to)), data, base, 'data');
+      return;
+    }
+    this.socket.write(await dotStuffed(raw));
+    let final: Reply;
+    try {
+      final = await this.socket.read(this.timeouts.socket);
+    } catch (error) {
+      this.lost('test-email', started, error);
+      return;
+    }
+    const text = sanitizeReply(final.text);
+    if (text) this.testEmail.reply = text;
+    const stepData: StepData = { ...base, ...(text ? { reply: text } : {}) };
+    if (!isSuccess(final)) {
+      this.refused('test-email', started, this.t.testEmailRefused(shown(to)), final, stepData);
+      return;
+    }
+    this.testEmail.accepted = true;
+    this.r.ok('test-email', started, { detail: this.t.testEmailSent(shown(to)), data: stepData });
+  }
+
+  // ── helpers ──
+
+  /** Sends a command; a connection that breaks or goes silent fails `step`. */
+  private async command(line: string, step: StepId, started: Started): Promise<Reply | undefined> {
+    try {
+      return await this.socket.command(line, this.timeouts.socket);
+    } catch (error) {
+      this.lost(step, started, error);
+      return undefined;
+    }
+  }
+
+  private refused(step: StepId, started: Started, detail: string, reply: Reply, data?: StepData, stage: SmtpStage = STAGE[step]): undefined {
+    const text = sanitizeReply(reply.text);
+    this.r.fail(step, started, { detail, data: { ...data, ...(text ? { reply: text } : {}) } }, replyFailure(stage, reply));
+    return undefined;
+  }
+
+  private lost(step: StepId, started: Started, error: unknown): void {
+    const network = networkOf(error, 'ECONNRESET');
+    const detail = network === 'NOT_SMTP' ? this.t.greetingNotSmtp : this.t.connectionLost;
+    this.r.fail(step, started, { detail }, { stage: STAGE[step], network }, { capMs: this.timeouts.socket });
+  }
+}
+
+/**
+ * Runs the flight check. Throws AppError `invalid_address` for a sender or recipient that
+ * is not an address (nothing is connected then); every other problem is a step of the report.
+ */
+export async function runFlightCheck(input: FlightCheckInput, deps: FlightCheckDeps): Promise<FlightCheckReport> {
+  for (const [field, value] of [['fromEmail', input.fromEmail], ['toEmail', input.toEmail]] as const) {
+    if (value !== undefined && !ADDRESS.test(value)) {
+      throw new AppError('invalid_address', `${field} is not an email address.`, { field });
+    }
+  }
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
+  const recorder = new StepRecorder({
+    security: input.security,
+    locale: input.locale,
+    ...(input.preset ? { preset: input.preset } : {}),
+    clock,
+    ...(deps.onStep ? { onStep: deps.onStep } : {}),
+  });
+  const check = new CheckSession(input, deps, recorder);
+  await check.run();
+  const steps = recorder.finish();
+  if (deps.padFailureTiming) {
+    const wait = recorder.holdUntil - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+  const report: FlightCheckReport = {
+    settings: {
+      host: input.host,
+      port: input.port,
+      security: input.security,
+      ...(input.username ? { username: input.username } : {}),
+      fromEmail: input.fromEmail,
+      toEmail: check.toEmail,
+      ...(input.preset ? { preset: input.preset } : {}),
+      allowSelfSigned: input.allowSelfSigned ?? false,
+    },
+    locale: input.locale,
+    startedAt: new Date(startedAt).toISOString(),
+    // The sum of the reported steps, so a coarse failure is not undone by the total.
+    durationMs: steps.reduce((sum, step) => sum + step.durationMs, 0),
+    steps,
+  };
+  if (check.testEmail) report.testEmail = check.testEmail;
+  return report;
+}
