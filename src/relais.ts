@@ -10,9 +10,14 @@ import { Dispatcher } from './outbox/dispatcher.ts';
 import type { Mailbox } from './outbox/message.ts';
 import { MessageQueryService } from './outbox/message-query.service.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/retry-policy.ts';
-import { PlatformRouter, type Router } from './outbox/router.ts';
+import type { Router } from './outbox/router.ts';
 import { countQueued } from './outbox/sql/findMessages.ts';
 import { notifyOutbox } from './outbox/wake-channel.ts';
+import { RelayPools } from './relays/relay-pools.ts';
+import { RelayRouter } from './relays/relay-router.ts';
+import { RelayService } from './relays/relay.service.ts';
+import { secretKeysFromConfig, type SecretKeys } from './secrets/key-source.ts';
+import type { Resolver } from './smtp/address-guard.ts';
 import { createNodemailerTransport, parseSmtpUrl } from './smtp/nodemailer-transport.ts';
 import type { SmtpTransport } from './smtp/transport.ts';
 import type { Store } from './store/store.ts';
@@ -36,6 +41,10 @@ export interface RelaisDeps {
   smtpCa?: string[];
   /** Session lifetimes, embed-link lifetime, login limits; defaults in DEFAULT_AUTH_SETTINGS. */
   auth?: Partial<AuthSettings>;
+  /** Keys sealing relay passwords; from RELAIS_SECRET_KEY or the data dir's key file when absent. */
+  secretKeys?: SecretKeys;
+  /** DNS for relay hosts (the address guard); the system resolver when absent. Tests map names to loopback. */
+  smtpResolver?: Resolver;
 }
 
 export interface Relais {
@@ -50,6 +59,9 @@ export interface Relais {
   sessions: SessionService;
   embed: EmbedService;
   audit: AuditService;
+  relays: RelayService;
+  /** Connection pools to organizations' relays, one per relay version. */
+  relayPools: RelayPools;
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
@@ -71,7 +83,25 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const metrics = createMetrics(() => countQueued(store.db));
   const platformFrom = parsePlatformFrom(config.platformFrom);
   const platformTransport = deps.platformTransport ?? createPlatformTransport(config, deps.smtpCa);
-  const router: Router = new PlatformRouter(platformFrom, platformTransport);
+  const relays = new RelayService({
+    db: store.db,
+    clock,
+    secrets: deps.secretKeys ?? secretKeysFromConfig(config, logger),
+    connection: {
+      allowedPorts: config.smtpAllowedPorts,
+      allowPrivate: config.allowPrivateSmtpHosts,
+      ...(deps.smtpResolver ? { resolver: deps.smtpResolver } : {}),
+      ...(deps.smtpCa ? { ca: deps.smtpCa } : {}),
+    },
+  });
+  const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));
+  const router: Router = new RelayRouter({
+    db: store.db,
+    platformFrom,
+    platformTransport,
+    pools: relayPools,
+    transportSettings: (relay) => relays.transportSettings(relay),
+  });
   const dispatcher = new Dispatcher({
     store,
     clock,
@@ -107,6 +137,8 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     sessions,
     embed: new EmbedService(store.db, clock, sessions, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
     audit: new AuditService(store.db),
+    relays,
+    relayPools,
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,
@@ -114,6 +146,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     async close() {
       await dispatcher.stop(config.shutdownGraceSeconds * 1000);
       await platformTransport.close();
+      await relayPools.close();
     },
   };
 }

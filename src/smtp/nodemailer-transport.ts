@@ -18,7 +18,12 @@ export function parseSmtpUrl(url: string): TransportSettings {
   return settings;
 }
 
-export function createNodemailerTransport(settings: TransportSettings): SmtpTransport {
+/**
+ * nodemailer options for a relay or the platform sender. Delivery pools and the connection
+ * check both build their connections from here, so a check exercises exactly what delivery
+ * will do (same TLS rules, same address guard, same timeouts).
+ */
+export function nodemailerOptions(settings: TransportSettings): SMTPPool.Options {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
   const options: SMTPPool.Options = {
     pool: true,
@@ -49,19 +54,44 @@ export function createNodemailerTransport(settings: TransportSettings): SmtpTran
     // SNI and certificate checks keep using the host name.
     options.getSocket = (_opts, callback) => {
       resolve().then(
-        (address) => {
-          const socket = net.connect({ host: address, port: settings.port });
-          const onError = (error: Error) => callback(error);
-          socket.once('error', onError);
-          socket.once('connect', () => {
-            socket.off('error', onError);
-            callback(null, { connection: socket });
-          });
-        },
+        (address) => connectTo(address, settings.port, timeouts.connection, callback),
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
       );
     };
   }
+  return options;
+}
+
+/**
+ * Opens the TCP connection for `getSocket`. nodemailer's connection timeout only starts once
+ * it has the socket, so this one carries its own: a silently dropped SYN must not hold a
+ * sending slot for the operating system's two minutes.
+ */
+function connectTo(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  callback: (error: Error | null, socketOptions?: { connection: net.Socket }) => void,
+): void {
+  const socket = net.connect({ host: address, port });
+  const timer = setTimeout(() => {
+    socket.destroy();
+    callback(Object.assign(new Error(`Connection to ${address}:${port} timed out`), { code: 'ETIMEDOUT' }));
+  }, timeoutMs);
+  const onError = (error: Error) => {
+    clearTimeout(timer);
+    callback(Object.assign(error, { code: 'ECONNECTION' }));
+  };
+  socket.once('error', onError);
+  socket.once('connect', () => {
+    clearTimeout(timer);
+    socket.off('error', onError);
+    callback(null, { connection: socket });
+  });
+}
+
+export function createNodemailerTransport(settings: TransportSettings): SmtpTransport {
+  const options = nodemailerOptions(settings);
   const transporter = nodemailer.createTransport(options);
   return {
     async send(envelope: Envelope, raw: Buffer): Promise<SendResult> {

@@ -4,6 +4,7 @@ import type { Capabilities } from './capabilities.ts';
 import type { Store } from './store.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_members_sessions_audit.ts';
+import * as m003 from './migrations/003_relays.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -13,6 +14,7 @@ interface NumberedMigration {
 const MIGRATIONS: Record<string, NumberedMigration> = {
   '001_initial': m001,
   '002_members_sessions_audit': m002,
+  '003_relays': m003,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

@@ -132,6 +132,43 @@ export interface AuditLogTable {
   at: number;
 }
 
+export interface SmtpRelaysTable {
+  id: string;
+  organization_id: string;
+  /** Grows by one on every saved change of the settings. */
+  version: number;
+  preset: string;
+  host: string;
+  port: number;
+  /** tls | starttls | none */
+  security: string;
+  username: string;
+  /** Envelope-encrypted (src/secrets/envelope.ts), bound to the organization and relay ids. */
+  password_sealed: string;
+  from_email: string;
+  from_name: string;
+  reply_to: string | null;
+  /** fallback | hold */
+  fallback_policy: string;
+  /** 0 or 1 */
+  allow_self_signed: number;
+  /** off | unverified | active | failing */
+  status: string;
+  status_changed_at: number;
+  active_since: number | null;
+  /** The version whose latest verification passed. */
+  verified_version: number | null;
+  verified_at: number | null;
+  last_check_version: number | null;
+  last_check_at: number | null;
+  /** 0 or 1 */
+  last_check_passed: number | null;
+  last_check_error_code: string | null;
+  last_check_reply: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   api_keys: ApiKeysTable;
@@ -143,4 +180,5 @@ export interface Database {
   embed_token_uses: EmbedTokenUsesTable;
   server_secrets: ServerSecretsTable;
   audit_log: AuditLogTable;
+  smtp_relays: SmtpRelaysTable;
 }

@@ -1,0 +1,41 @@
+// How Relais connects to an organization's relay: the same settings for delivery pools and
+// for verification, so a passed verification means delivery connects the same way.
+import { resolveSmtpTarget, type Resolver } from '../smtp/address-guard.ts';
+import type { TransportSettings } from '../smtp/transport.ts';
+import { findPreset } from './presets.ts';
+import type { RelaySettings } from './relay.ts';
+
+export interface RelayConnectionOptions {
+  /** RELAIS_SMTP_ALLOWED_PORTS */
+  allowedPorts: readonly number[];
+  /** RELAIS_ALLOW_PRIVATE_SMTP_HOSTS */
+  allowPrivate: boolean;
+  resolver?: Resolver;
+  /** Extra certificate authorities to trust (tests with a private CA). */
+  ca?: string[];
+  timeouts?: TransportSettings['timeouts'];
+}
+
+/** Connections per relay when the preset does not say (a small pool is kind to unknown servers). */
+const DEFAULT_MAX_CONNECTIONS = 2;
+
+export function relayTransportSettings(relay: RelaySettings, password: string, options: RelayConnectionOptions): TransportSettings {
+  const guard = {
+    allowedPorts: options.allowedPorts,
+    allowPrivate: options.allowPrivate,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+  };
+  return {
+    host: relay.host,
+    port: relay.port,
+    security: relay.security,
+    auth: { user: relay.username, pass: password },
+    allowSelfSigned: relay.allowSelfSigned,
+    ...(options.ca ? { ca: options.ca } : {}),
+    maxConnections: findPreset(relay.preset)?.limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    // Owner-typed host: resolved and checked by the address guard before every connection,
+    // so a name that later resolves to an internal address (DNS rebinding) is refused.
+    resolveAddress: async () => (await resolveSmtpTarget(relay.host, relay.port, guard)).address,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Relays — an organization's own SMTP server, as Relais keeps it.
+ *
+ * settings      What the owner typed: server (host, port, security), credentials, the sender
+ *               address and name, an optional Reply-To and what to do when the relay fails.
+ * version       A whole number that grows by one on every saved change to the settings. Routing
+ *               and connection pools are keyed by it, and a verification counts only for the
+ *               version it checked.
+ * verification  One connection to the relay with the saved settings: connect, TLS,
+ *               authenticate. A passed verification of exactly the saved version is what
+ *               activation requires.
+ * status        off          not used for sending; the saved version passed its last check
+ *                            and may be activated.
+ *               unverified   not used for sending; the saved version has no passed check
+ *                            (new or changed settings, or a failed check).
+ *               active       messages of the organization leave through this relay (when the
+ *                            organization's customSmtp flag is on).
+ *               failing      was active and fails at the relay level (authentication, TLS…);
+ *                            set by relay health, which also decides fallback or hold.
+ */
+import type { PresetId } from './presets.ts';
+
+export type RelayStatus = 'off' | 'unverified' | 'active' | 'failing';
+export type RelaySecurity = 'tls' | 'starttls' | 'none';
+export type FallbackPolicy = 'fallback' | 'hold';
+
+/** What an owner chooses; the password travels separately, write-only. */
+export interface RelaySettings {
+  preset: PresetId;
+  host: string;
+  port: number;
+  security: RelaySecurity;
+  username: string;
+  fromEmail: string;
+  fromName: string;
+  replyTo: string | null;
+  fallbackPolicy: FallbackPolicy;
+  /** Accept a certificate that does not chain to a trusted authority. Off by default, shown as a warning. */
+  allowSelfSigned: boolean;
+}
+
+export interface RelayCheckRecord {
+  version: number;
+  at: number;
+  passed: boolean;
+  /** Stable code of the failure (e.g. smtp_auth_failed), null when passed. */
+  errorCode: string | null;
+  /** The server's sanitized reply, when it gave one. */
+  reply: string | null;
+}
+
+export interface Relay extends RelaySettings {
+  id: string;
+  organizationId: string;
+  version: number;
+  /** The sealed password (envelope encryption), never shown. */
+  sealedPassword: string;
+  status: RelayStatus;
+  statusChangedAt: number;
+  /** When the relay last became active; null unless active or failing. */
+  activeSince: number | null;
+  /** The version whose latest check passed; activation requires it to equal `version`. */
+  verifiedVersion: number | null;
+  verifiedAt: number | null;
+  lastCheck: RelayCheckRecord | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Purpose bound into the sealed password, so it opens only as this relay's SMTP password. */
+export const SMTP_PASSWORD_PURPOSE = 'smtp-password';
+
+/** Fields a verification depends on: changing one of them voids it. */
+export const CONNECTION_FIELDS = ['host', 'port', 'security', 'username', 'fromEmail', 'allowSelfSigned'] as const;
+
+/** Fields that, changed, make a stored password unusable: it is never sent to another server. */
+export const PASSWORD_BOUND_FIELDS = ['host', 'port', 'username'] as const;
+
+export function isVerified(relay: Pick<Relay, 'version' | 'verifiedVersion'>): boolean {
+  return relay.verifiedVersion === relay.version;
+}
+
+/** Host names compare without case and without a trailing dot. */
+export function sameHost(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+}
