@@ -28,6 +28,10 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   }
   if (config.demo) lines.push(...(await seedDemo(app.relais)));
 
+  // Other processes (relais send, API instances on PostgreSQL) wake this dispatcher through NOTIFY.
+  const stopListening = await listenOutbox(store, () => app.relais.dispatcher.wake(), logger);
+  app.addHook('onClose', stopListening);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -53,7 +57,5 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     lines.unshift(`Relais worker ${app.relais.dispatcher.workerId} is delivering (${config.database.kind})`);
   }
   app.relais.dispatcher.start();
-  const stopListening = await listenOutbox(store, () => app.relais.dispatcher.wake(), logger);
-  app.addHook('onClose', stopListening);
   console.log(`\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
 }
