@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { dialects } from '../../test/support/databases.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { addMember, sessionHeaders } from '../../test/support/actors.ts';
+import { storeRelay } from '../../test/support/relays.ts';
 import { WEB_DIST } from './web.routes.ts';
 
 const ACTORS = ['anonymous', 'revokedKey', 'member', 'admin', 'otherOwner', 'owner', 'platform'] as const;
@@ -55,6 +56,35 @@ const MATRIX: Record<string, Case> = {
   'GET /v1/organizations/:orgId/messages': { url: '/v1/organizations/acme/messages', expect: organization(200, OWNERS) },
   'GET /v1/organizations/:orgId/messages/:messageId': { url: '/v1/organizations/acme/messages/{messageId}', expect: organization(200, OWNERS) },
   'GET /v1/organizations/:orgId/audit-log': { url: '/v1/organizations/acme/audit-log', expect: organization(200, OWNERS) },
+  // acme has a verified relay at 127.0.0.1 (stored in before()); the order below keeps it usable:
+  // activate and deactivate first, then verify (refused by the address guard before any socket),
+  // then PUT (a public IP literal: checked, never connected to), then DELETE (idempotent).
+  'GET /v1/organizations/:orgId/smtp-relay/status': { url: '/v1/organizations/acme/smtp-relay/status', expect: organization(200, EVERYONE) },
+  'GET /v1/organizations/:orgId/smtp-relay': { url: '/v1/organizations/acme/smtp-relay', expect: organization(200, OWNERS) },
+  'POST /v1/organizations/:orgId/smtp-relay/activate': { url: '/v1/organizations/acme/smtp-relay/activate', expect: organization(200, OWNERS) },
+  'POST /v1/organizations/:orgId/smtp-relay/deactivate': { url: '/v1/organizations/acme/smtp-relay/deactivate', expect: organization(200, OWNERS) },
+  'POST /v1/organizations/:orgId/smtp-relay/verify': { url: '/v1/organizations/acme/smtp-relay/verify', expect: organization(200, OWNERS) },
+  'PUT /v1/organizations/:orgId/smtp-relay': {
+    url: '/v1/organizations/acme/smtp-relay',
+    payload: () => ({
+      preset: 'custom',
+      host: '93.184.215.14',
+      port: 587,
+      security: 'starttls',
+      username: 'formation@acme.test',
+      password: 'matrix-password',
+      fromEmail: 'formation@acme.test',
+      fromName: 'Acme',
+      fallbackPolicy: 'fallback',
+    }),
+    expect: organization(200, OWNERS),
+  },
+  'DELETE /v1/organizations/:orgId/smtp-relay': { url: '/v1/organizations/acme/smtp-relay', expect: organization(204, OWNERS) },
+  // Provider data for any signed-in caller.
+  'GET /v1/smtp-presets': {
+    url: '/v1/smtp-presets',
+    expect: { anonymous: 401, revokedKey: 401, member: 200, admin: 200, otherOwner: 200, owner: 200, platform: 200 },
+  },
   'POST /v1/embed-sessions': { url: '/v1/embed-sessions', payload: () => ({ organizationId: 'acme', userId: 'u-member' }), expect: platform(201) },
   // Public: a wrong password is refused the same way whoever asks.
   'POST /v1/sessions': {
@@ -101,6 +131,8 @@ for (const dialect of await dialects()) {
       await addMember(relais, 'acme', 'u-member', 'member');
       await addMember(relais, 'acme', 'u-leaving', 'member');
       await addMember(relais, 'other', 'u-other', 'owner');
+      await relais.organizations.update('acme', { features: { customSmtp: true } });
+      await storeRelay(relais, 'acme');
       const revoked = await relais.apiKeys.create('revoked');
       await relais.apiKeys.revoke(revoked.apiKey.id);
       revokedKey = revoked.key;

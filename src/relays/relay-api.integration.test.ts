@@ -192,11 +192,12 @@ for (const dialect of await dialects()) {
       for (const action of ['relay.saved', 'relay.checked', 'relay.activated', 'relay.deactivated']) assert.ok(actions.includes(action), action);
     });
 
-    test('DELETE removes the relay; a second DELETE is 404', async () => {
+    test('DELETE removes the relay and is idempotent', async () => {
       const removed = await call('DELETE', 'acme/smtp-relay');
       assert.equal(removed.statusCode, 204);
-      assert.equal((await call('GET', 'acme/smtp-relay')).statusCode, 404);
-      assert.equal((await call('DELETE', 'acme/smtp-relay')).json().error.code, 'relay_not_found');
+      assert.equal((await call('GET', 'acme/smtp-relay')).json().error.code, 'relay_not_found');
+      assert.equal((await call('DELETE', 'acme/smtp-relay')).statusCode, 204);
+      assert.equal((await call('GET', 'acme/smtp-relay/status')).json().configured, false);
     });
 
     test('GET /v1/smtp-presets: every provider with limits and guides, for authenticated callers only', async () => {

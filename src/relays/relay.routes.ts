@@ -253,7 +253,12 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
       '/v1/organizations/:orgId/smtp-relay',
       {
         config: { permission: 'relay:write' },
-        schema: { tags: TAGS, summary: 'Delete the relay and its password; messages leave through the platform sender', params },
+        schema: {
+          tags: TAGS,
+          summary: 'Delete the relay and its password; messages leave through the platform sender',
+          description: 'Idempotent: 204 whether or not a relay existed.',
+          params,
+        },
       },
       async (request, reply) => {
         await relays.remove(request.params.orgId, actorOf(request));

@@ -141,11 +141,12 @@ export class RelayService {
     });
   }
 
-  async remove(organizationId: string, actor: Actor): Promise<void> {
-    await this.deps.db.transaction().execute(async (tx) => {
+  /** Deletes the relay and its password. Idempotent: returns whether there was one. */
+  async remove(organizationId: string, actor: Actor): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (tx) => {
       await this.requireOrganization(tx, organizationId);
       const removed = await deleteRelay(tx, organizationId);
-      if (!removed) throw relayNotFound(organizationId);
+      if (!removed) return false;
       await recordAudit(tx, {
         organizationId,
         actor,
@@ -154,6 +155,7 @@ export class RelayService {
         details: { version: removed.version, status: removed.status, host: removed.host, fromEmail: removed.fromEmail },
         at: this.deps.clock.now(),
       });
+      return true;
     });
   }
 
@@ -288,6 +290,11 @@ export class RelayService {
   private guardOptions() {
     const { allowedPorts, allowPrivate, resolver } = this.deps.connection;
     return { allowedPorts, allowPrivate, ...(resolver ? { resolver } : {}) };
+  }
+
+  /** Seals a password for this relay record only (envelope encryption bound to organization and relay ids). */
+  sealPassword(relay: Pick<Relay, 'id' | 'organizationId'>, password: string): string {
+    return this.seal(password, relay.organizationId, relay.id);
   }
 
   private seal(password: string, organizationId: string, relayId: string): string {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/api/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { generateSecretKey } from '../../src/secrets/key-ring.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './databases.ts';
 
 export interface TestApp {
@@ -22,6 +23,8 @@ export async function createTestApp(
   const config = loadConfig({
     RELAIS_PLATFORM_FROM: 'Platform <hello@platform.example>',
     RELAIS_LOG_LEVEL: 'silent',
+    // A key per app, so no test writes a key file into the working directory.
+    RELAIS_SECRET_KEY: generateSecretKey(),
     ...options.env,
   });
   const app = await buildApp(config, {

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { Dialect } from './databases.ts';
 import { createTestApp, type TestApp } from './app.ts';
+import { newId } from '../../src/ids.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Relais } from '../../src/relais.ts';
+import { insertRelay } from '../../src/relays/relay.repository.ts';
+import type { Relay } from '../../src/relays/relay.ts';
 import { fixedSecretKeys } from '../../src/secrets/key-source.ts';
 import { generateSecretKey, KeyRing } from '../../src/secrets/key-ring.ts';
 import type { Resolver } from '../../src/smtp/address-guard.ts';
@@ -107,4 +111,46 @@ export function assertNoLeak(texts: readonly string[], password: string, usernam
   for (const text of texts) {
     for (const form of forms) assert.ok(!text.includes(form), `a secret leaked (${form.slice(0, 3)}…) in: ${text.slice(0, 200)}`);
   }
+}
+
+/**
+ * Stores a relay directly, bypassing the API's rules and the address guard at save time (the
+ * guard still runs before every connection): for tests that need a relay in a given state,
+ * e.g. verified, or at an address the guard only refuses later (DNS rebinding).
+ */
+export async function storeRelay(
+  relais: Relais,
+  organizationId: string,
+  overrides: Partial<Omit<Relay, 'id' | 'organizationId' | 'sealedPassword'>> & { password?: string } = {},
+): Promise<Relay> {
+  const now = relais.clock.now();
+  const { password = 'stored-password', ...rest } = overrides;
+  const id = newId('rly', now);
+  const relay: Relay = {
+    id,
+    organizationId,
+    preset: 'custom',
+    host: '127.0.0.1',
+    port: 587,
+    security: 'starttls',
+    username: 'formation@school.test',
+    fromEmail: 'formation@school.test',
+    fromName: 'École Formation',
+    replyTo: null,
+    fallbackPolicy: 'fallback',
+    allowSelfSigned: false,
+    version: 1,
+    sealedPassword: relais.relays.sealPassword({ id, organizationId }, password),
+    status: 'off',
+    statusChangedAt: now,
+    activeSince: null,
+    verifiedVersion: 1,
+    verifiedAt: now,
+    lastCheck: null,
+    createdAt: now,
+    updatedAt: now,
+    ...rest,
+  };
+  await insertRelay(relais.store.db, relay);
+  return relay;
 }
