@@ -184,14 +184,14 @@ if (unavailable !== undefined && process.env.CI) {
     });
 
     test('runs alongside another instance on a different loopback address', async () => {
-      const second = await startPostfix({ host: '127.0.0.11', deliverTo: { host: capture.host, port: capture.port } });
+      const second = await startPostfix({ host: '127.0.0.8', deliverTo: { host: capture.host, port: capture.port } });
       try {
         const subject = `Second instance ${Date.now()}`;
         const transport = submissionClient(second);
         await transport.sendMail({ from: second.ownedSender, to: 'trainee@example.test', subject, text: 'x' });
         transport.close();
         const arrival = await capture.waitFor(subject);
-        assert.equal(arrival.remoteAddress, '127.0.0.11');
+        assert.equal(arrival.remoteAddress, '127.0.0.8');
       } finally {
         await second.stop();
       }
