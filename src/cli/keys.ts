@@ -1,7 +1,8 @@
-// `relais keys`: platform API keys.
+// `relais keys`: platform API keys, and rotation of the key that seals relay passwords.
 import { Command } from 'commander';
 import { systemClock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import { rotateRelaySecrets } from '../relays/secret-rotation.ts';
 import { ApiKeyService } from '../tenants/api-key.service.ts';
 import { configOrExit, fail, openMigratedStore } from './runtime.ts';
 
@@ -51,5 +52,26 @@ export function keysCommand(): Command {
         console.log(`Revoked ${id}.`);
       }),
     );
+  keys
+    .command('rotate-secret')
+    .description(
+      'Re-wrap every relay password under the current secret key. Embedded mode: generates a new key in the data dir first ' +
+        'and forgets the old one at the end. With RELAIS_SECRET_KEY: run after setting the new key in RELAIS_SECRET_KEY and the ' +
+        'old one in RELAIS_SECRET_KEY_PREVIOUS on every process.',
+    )
+    .action(async () => {
+      const config = configOrExit();
+      const store = await openMigratedStore(config);
+      try {
+        const outcome = await rotateRelaySecrets(config, store.db);
+        for (const line of outcome.lines) console.log(line);
+        if (!outcome.ok) process.exitCode = 1;
+      } catch (error) {
+        if (error instanceof AppError) fail(`${error.code}: ${error.message}`, 2);
+        throw error;
+      } finally {
+        await store.close();
+      }
+    });
   return keys;
 }
