@@ -4,6 +4,7 @@ import { start } from './start.ts';
 import { migrateCommand } from './migrate.ts';
 import { sendCommand } from './send.ts';
 import { keysCommand } from './keys.ts';
+import { checkSmtpCommand } from './check-smtp.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(sendCommand);
 
   program.addCommand(keysCommand());
+  program.addCommand(checkSmtpCommand());
 
   await program.parseAsync(argv);
 }

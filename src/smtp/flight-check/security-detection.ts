@@ -101,7 +101,16 @@ class PortProber {
   }
 
   async probe(port: number): Promise<PortProbe> {
-    const [plain, implicit] = await Promise.all([this.plain(port), this.implicit(port)]);
+    // A port that greets over implicit TLS never also greets in plain text: the plain-text
+    // probe, which would wait out its greeting timeout, is cut short.
+    const implicitWorks = new AbortController();
+    const [plain, implicit] = await Promise.all([
+      this.plain(port, implicitWorks.signal),
+      this.implicit(port).then((result) => {
+        if (result.smtp) implicitWorks.abort();
+        return result;
+      }),
+    ]);
     const certificate = implicit.certificate ?? plain.certificate;
     const recommendation: Security | null = implicit.smtp ? 'tls' : plain.secured ? 'starttls' : plain.smtp ? 'none' : null;
     const authMechanisms = implicit.smtp
@@ -134,10 +143,13 @@ class PortProber {
   }
 
   /** Plain text, then STARTTLS when offered. */
-  private async plain(port: number): Promise<ModeResult> {
+  private async plain(port: number, cancelled: AbortSignal): Promise<ModeResult> {
     const result: ModeResult = { reachable: false, smtp: false, secured: false, plainMechanisms: [], securedMechanisms: [] };
     const session = await this.open(port, result);
     if (!session) return result;
+    const cancel = () => session.destroy();
+    if (cancelled.aborted) cancel();
+    cancelled.addEventListener('abort', cancel, { once: true });
     try {
       const greeting = await this.greet(session, result);
       if (!greeting) return result;
@@ -161,6 +173,7 @@ class PortProber {
       result.problem ??= problemOf(error, 'tls');
       return result;
     } finally {
+      cancelled.removeEventListener('abort', cancel);
       session.quit();
     }
   }
