@@ -60,6 +60,7 @@ export class RelayService {
    * `unverified` and takes it out of use at once. Returns whether it was created.
    */
   async save(organizationId: string, input: SaveRelayInput, actor: Actor): Promise<{ relay: Relay; created: boolean }> {
+    await this.requireOrganization(this.deps.db, organizationId);
     this.checkSecurity(input);
     // Resolve and check the host now, so an address Relais would refuse is refused at save
     // time with a reason (the same check runs again before every connection).
