@@ -12,6 +12,8 @@ import { sessionRoutes } from '../tenants/session.routes.ts';
 import { embedRoutes } from '../tenants/embed.routes.ts';
 import { auditRoutes } from '../tenants/audit.routes.ts';
 import { messageRoutes } from '../outbox/message.routes.ts';
+import { eventRoutes } from '../outbox/event.routes.ts';
+import { relayRoutes } from '../relays/relay.routes.ts';
 import { registerAccessControl } from './access-control.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -75,6 +77,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(embedRoutes(relais));
   await app.register(auditRoutes(relais));
   await app.register(messageRoutes(relais));
+  await app.register(eventRoutes(relais));
+  await app.register(relayRoutes(relais));
   if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
   if (sendIndex) await app.register(webRoutes());
 

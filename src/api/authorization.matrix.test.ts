@@ -55,6 +55,8 @@ const MATRIX: Record<string, Case> = {
   },
   'GET /v1/organizations/:orgId/messages': { url: '/v1/organizations/acme/messages', expect: organization(200, OWNERS) },
   'GET /v1/organizations/:orgId/messages/:messageId': { url: '/v1/organizations/acme/messages/{messageId}', expect: organization(200, OWNERS) },
+  'POST /v1/organizations/:orgId/messages/:messageId/resend': { url: '/v1/organizations/acme/messages/{failedMessageId}/resend', expect: organization(202, OWNERS) },
+  'GET /v1/events': { url: '/v1/events', expect: platform(200) },
   'GET /v1/organizations/:orgId/audit-log': { url: '/v1/organizations/acme/audit-log', expect: organization(200, OWNERS) },
   // acme has a verified relay at 127.0.0.1 (stored in before()); the order below keeps it usable:
   // activate and deactivate first, then verify (refused by the address guard before any socket),
@@ -120,6 +122,7 @@ for (const dialect of await dialects()) {
     let t: TestApp;
     let revokedKey: string;
     let messageId: string;
+    let failedMessageId: string;
 
     before(async () => {
       t = await createTestApp({ dialect });
@@ -139,6 +142,10 @@ for (const dialect of await dialects()) {
       ({
         message: { id: messageId },
       } = await relais.accept.accept('acme', { to: [{ address: 'learner@example.org' }], subject: 'Hello', text: 'Hi' }));
+      ({
+        message: { id: failedMessageId },
+      } = await relais.accept.accept('acme', { to: [{ address: 'gone@example.org' }], subject: 'Lost', text: 'Hi' }));
+      await relais.store.db.updateTable('messages').set({ status: 'failed' }).where('id', '=', failedMessageId).execute();
     });
     after(async () => {
       await t.close();
@@ -177,7 +184,7 @@ for (const dialect of await dialects()) {
         for (const actor of ACTORS) {
           const res = await t.app.inject({
             method: method as 'GET',
-            url: c.url.replace('{messageId}', messageId),
+            url: c.url.replace('{messageId}', messageId).replace('{failedMessageId}', failedMessageId),
             headers: await headersFor(actor),
             ...(c.payload ? { payload: c.payload() } : {}),
           });

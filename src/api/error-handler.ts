@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   organization_exists: 409,
   email_taken: 409,
   idempotency_conflict: 409,
+  message_not_failed: 409,
   relay_not_verified: 409,
   relay_changed: 409,
   custom_smtp_disabled: 409,

@@ -5,9 +5,10 @@ import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
 import { findOrganization } from '../tenants/organization.repository.ts';
-import { estimateSize, recipientsOf, toContent, type MessageRecord, type SendMessageRequest } from './message.ts';
-import { findByIdempotencyKey, findMessage } from './sql/findMessages.ts';
+import { estimateSize, recipientsOf, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
+import { findByIdempotencyKey, findContent, findMessage } from './sql/findMessages.ts';
 import { insertMessage } from './sql/insertMessage.ts';
+import { insertRecipients } from './sql/recipients.ts';
 
 export interface AcceptDeps {
   store: Store;
@@ -29,8 +30,30 @@ export class AcceptService {
   constructor(private readonly deps: AcceptDeps) {}
 
   async accept(organizationId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<AcceptResult> {
+    return this.enqueue(organizationId, toContent(request), {
+      category: request.category ?? null,
+      ...(idempotencyKey ? { idempotencyKey, requestHash: hashRequest(request) } : {}),
+    });
+  }
+
+  /** Queues a failed message again as a new message (new id and Message-ID) linked to the original. */
+  async resend(organizationId: string, messageId: string): Promise<AcceptResult> {
+    const original = await findMessage(this.deps.store.db, organizationId, messageId);
+    const stored = await findContent(this.deps.store.db, organizationId, messageId);
+    if (!original || !stored) throw new AppError('message_not_found', `No message "${messageId}" in this organization.`);
+    if (original.status !== 'failed') {
+      throw new AppError('message_not_failed', `Only failed messages can be re-sent; this one is ${original.status}.`, { status: original.status });
+    }
+    return this.enqueue(organizationId, stored.content, { category: stored.category, resentFrom: messageId });
+  }
+
+  private async enqueue(
+    organizationId: string,
+    content: MessageContent,
+    options: { category: string | null; idempotencyKey?: string; requestHash?: string; resentFrom?: string },
+  ): Promise<AcceptResult> {
     const { store, clock } = this.deps;
-    const content = toContent(request);
+    const { idempotencyKey, resentFrom } = options;
     const size = estimateSize(content);
     if (size > this.deps.maxMessageBytes) {
       throw new AppError(
@@ -39,7 +62,7 @@ export class AcceptService {
         { sizeBytes: size, maxBytes: this.deps.maxMessageBytes },
       );
     }
-    const requestHash = idempotencyKey ? hashRequest(request) : null;
+    const requestHash = options.requestHash ?? null;
     const now = clock.now();
     const id = newId('msg', now);
 
@@ -55,7 +78,7 @@ export class AcceptService {
         id,
         organization_id: organizationId,
         status: 'queued',
-        category: request.category ?? null,
+        category: options.category,
         message_id_header: `<${id.replace('_', '.')}@${this.deps.messageIdDomain}>`,
         payload: JSON.stringify(content),
         size_bytes: size,
@@ -73,7 +96,9 @@ export class AcceptService {
         updated_at: now,
         sent_at: null,
         failed_at: null,
+        resent_from: resentFrom ?? null,
       });
+      await insertRecipients(tx, id, recipientsOf(content), now);
       return { earlier: undefined };
     }).catch(async (error: unknown) => {
       // Two requests with the same key raced: the unique index let one through.

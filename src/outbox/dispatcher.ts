@@ -7,9 +7,12 @@ import type { Metrics } from '../metrics.ts';
 import { composeMessage } from '../smtp/compose.ts';
 import { sanitizeReply } from '../smtp/reply-sanitize.ts';
 import type { Store } from '../store/store.ts';
+import type { Route } from '../glossary.ts';
 import type { Attempt, ClaimedMessage } from './message.ts';
-import { recipientsOf } from './message.ts';
-import { nextAttemptAt, type RetryPolicy } from './retry-policy.ts';
+import { settle, type SendReport, type Settlement } from './settle.ts';
+import { insertEvent } from './sql/events.ts';
+import { updateRecipients } from './sql/recipients.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 import type { RouteDecision, Router } from './router.ts';
 import { classifySendError } from './send-outcome.ts';
 import { claimMessages } from './sql/claimMessages.ts';
@@ -183,63 +186,86 @@ export class Dispatcher {
     const { clock, logger, metrics } = this.deps;
     const startedAt = clock.now();
     const log = logger.child({ messageId: message.id, organizationId: message.organizationId, attempt: message.attempts });
-    let decision: RouteDecision | undefined;
-    let attempt: Attempt;
-    let retryAt: number | undefined;
+    let route: Route = 'platform';
+    let report: SendReport;
     try {
-      decision = await this.deps.router.decide(message);
-      const raw = await composeMessage({
-        content: message.content,
-        from: decision.from,
-        ...(decision.replyTo && !message.content.replyTo ? { replyTo: decision.replyTo } : {}),
-        messageId: message.messageId,
-        date: new Date(message.createdAt),
-      });
-      const result = await decision.transport.send({ from: decision.envelopeFrom, to: recipientsOf(message.content) }, raw);
-      const rejected = result.rejected.map((r) => `${r.address}: ${sanitizeReply(r.reply, 200) ?? 'rejected'}`);
-      attempt = {
-        attempt: message.attempts,
-        route: decision.route,
-        startedAt,
-        finishedAt: clock.now(),
-        outcome: 'sent',
-        reply: [sanitizeReply(result.reply) ?? 'accepted', ...rejected].join(' / '),
-        errorCode: rejected.length > 0 ? 'some_recipients_rejected' : null,
-      };
+      const decision = await this.deps.router.decide(message);
+      route = decision.route;
+      report = await this.send(message, decision);
     } catch (error) {
-      const failure = classifySendError(error);
-      // Until relay health decides otherwise, a relay-configuration failure (authentication,
-      // TLS, refused connection) is retried like a temporary one: nothing accepted is dropped
-      // because a setting is wrong.
-      const retryable = failure.class === 'temporary' || failure.class === 'relay-config';
-      retryAt = retryable
-        ? nextAttemptAt(this.deps.retryPolicy, {
-            attempts: message.attempts,
-            createdAt: message.createdAt,
-            now: clock.now(),
-            ...(failure.minDelaySeconds !== undefined ? { hintSeconds: failure.minDelaySeconds } : {}),
-          })
-        : undefined;
-      attempt = {
-        attempt: message.attempts,
-        route: decision?.route ?? 'platform',
-        startedAt,
-        finishedAt: clock.now(),
-        outcome: retryAt === undefined ? 'failed' : 'deferred',
-        reply: failure.reply,
-        errorCode: retryAt === undefined && retryable ? 'retries_exhausted' : failure.errorCode,
-      };
+      report = { kind: 'failed', outcome: classifySendError(error) };
     }
-    const recorded = await this.deps.store.db
-      .transaction()
-      .execute((tx) => completeMessage(tx, { id: message.id, owner: this.workerId, attempt, ...(retryAt !== undefined ? { nextAttemptAt: retryAt } : {}) }));
-    const seconds = (attempt.finishedAt - startedAt) / 1000;
-    metrics.sendDuration.observe({ route: attempt.route, outcome: attempt.outcome }, seconds);
+    const finishedAt = clock.now();
+    const result = settle({
+      recipients: message.recipients,
+      report,
+      attempts: message.attempts,
+      createdAt: message.createdAt,
+      now: finishedAt,
+      policy: this.deps.retryPolicy,
+    });
+    const attempt: Attempt = {
+      attempt: message.attempts,
+      route,
+      startedAt,
+      finishedAt,
+      outcome: result.outcome,
+      reply: result.reply,
+      errorCode: result.errorCode,
+    };
+    const recorded = await this.record(message, attempt, result);
+    metrics.sendDuration.observe({ route, outcome: attempt.outcome }, (finishedAt - startedAt) / 1000);
     if (!recorded) {
       log.warn('lease lost before the outcome was recorded; another dispatcher owns the message');
       return;
     }
-    metrics[attempt.outcome === 'sent' ? 'sent' : attempt.outcome === 'deferred' ? 'deferred' : 'failed'].inc({ route: attempt.route });
-    log.info({ route: attempt.route, outcome: attempt.outcome, errorCode: attempt.errorCode, ms: attempt.finishedAt - startedAt }, 'send attempt finished');
+    metrics[attempt.outcome].inc({ route });
+    log.info({ route, outcome: attempt.outcome, errorCode: attempt.errorCode, ms: finishedAt - startedAt }, 'send attempt finished');
+  }
+
+  /** Composes the message for the route and hands it over for the recipients still pending. */
+  private async send(message: ClaimedMessage, decision: RouteDecision): Promise<SendReport> {
+    const raw = await composeMessage({
+      content: message.content,
+      from: decision.from,
+      ...(decision.replyTo && !message.content.replyTo ? { replyTo: decision.replyTo } : {}),
+      messageId: message.messageId,
+      date: new Date(message.createdAt),
+    });
+    const to = message.recipients.filter((r) => r.status === 'pending').map((r) => r.address);
+    const result = await decision.transport.send({ from: decision.envelopeFrom, to }, raw);
+    return {
+      kind: 'accepted',
+      reply: sanitizeReply(result.reply) ?? 'accepted',
+      accepted: result.accepted,
+      rejected: result.rejected.map((r) => ({
+        address: r.address,
+        outcome: classifySendError({ code: 'EENVELOPE', command: 'RCPT TO', response: r.reply, responseCode: Number.parseInt(r.reply, 10) }),
+      })),
+    };
+  }
+
+  /** Writes the attempt, the recipients' state and the platform event in one transaction. */
+  private async record(message: ClaimedMessage, attempt: Attempt, result: Settlement): Promise<boolean> {
+    return this.deps.store.db
+      .transaction()
+      .execute(async (tx) => {
+        const owned = await completeMessage(tx, {
+          id: message.id,
+          owner: this.workerId,
+          attempt,
+          ...(result.retryAt !== undefined ? { nextAttemptAt: result.retryAt } : {}),
+        });
+        if (!owned) return false;
+        await updateRecipients(tx, message.id, result.recipients, attempt.finishedAt);
+        await insertEvent(tx, {
+          organizationId: message.organizationId,
+          type: `message.${attempt.outcome}`,
+          messageId: message.id,
+          data: { attempt: attempt.attempt, route: attempt.route, errorCode: attempt.errorCode, ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}) },
+          at: attempt.finishedAt,
+        });
+        return true;
+      });
   }
 }

@@ -1,9 +1,9 @@
-// Reading messages and their attempts for the API.
-import type { MessageStatus } from '../glossary.ts';
+// Reading messages (the delivery log) with their recipients and attempts.
 import { AppError } from '../errors.ts';
 import type { Executor } from '../store/store.ts';
-import type { Attempt, MessageRecord } from './message.ts';
-import { findMessage, listAttempts, listMessages } from './sql/findMessages.ts';
+import type { Attempt, MessageRecord, Recipient } from './message.ts';
+import { findMessage, listAttempts, listMessages, type MessageFilter } from './sql/findMessages.ts';
+import { recipientsOf } from './sql/recipients.ts';
 
 export interface MessagePage {
   messages: MessageRecord[];
@@ -11,23 +11,26 @@ export interface MessagePage {
   nextCursor: string | null;
 }
 
+export interface MessageDetail {
+  message: MessageRecord;
+  recipients: Recipient[];
+  attempts: Attempt[];
+}
+
 export class MessageQueryService {
   constructor(private readonly db: Executor) {}
 
-  async get(organizationId: string, id: string): Promise<{ message: MessageRecord; attempts: Attempt[] }> {
+  async get(organizationId: string, id: string): Promise<MessageDetail> {
     const message = await findMessage(this.db, organizationId, id);
     if (!message) throw new AppError('message_not_found', `No message "${id}" in this organization.`);
-    return { message, attempts: await listAttempts(this.db, id) };
+    const recipients = (await recipientsOf(this.db, [id])).get(id) ?? [];
+    return { message, recipients, attempts: await listAttempts(this.db, id) };
   }
 
-  async list(organizationId: string, args: { status?: MessageStatus; cursor?: string; limit: number }): Promise<MessagePage> {
-    const rows = await listMessages(this.db, {
-      organizationId,
-      ...(args.status ? { status: args.status } : {}),
-      ...(args.cursor ? { before: args.cursor } : {}),
-      limit: args.limit + 1,
-    });
-    const page = rows.slice(0, args.limit);
-    return { messages: page, nextCursor: rows.length > args.limit ? (page[page.length - 1]?.id ?? null) : null };
+  async list(filter: MessageFilter & { cursor?: string; limit: number }): Promise<MessagePage> {
+    const { cursor, limit, ...where } = filter;
+    const rows = await listMessages(this.db, { ...where, ...(cursor ? { before: cursor } : {}), limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return { messages: page, nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
   }
 }

@@ -21,6 +21,14 @@ const attemptBody = z.object({
   errorCode: z.string().nullable(),
 });
 
+const recipientBody = z.object({
+  kind: z.enum(['to', 'cc', 'bcc']),
+  address: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']),
+  reply: z.string().nullable(),
+  position: z.number(),
+});
+
 const messageBody = z.object({
   id: z.string(),
   organizationId: z.string(),
@@ -38,6 +46,7 @@ const messageBody = z.object({
   nextAttemptAt: z.string().nullable(),
   sentAt: z.string().nullable(),
   failedAt: z.string().nullable(),
+  resentFrom: z.string().nullable(),
 });
 
 export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
@@ -58,6 +67,7 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
     nextAttemptAt: m.status === 'queued' || m.status === 'deferred' ? iso(m.nextAttemptAt) : null,
     sentAt: iso(m.sentAt),
     failedAt: iso(m.failedAt),
+    resentFrom: m.resentFrom,
   };
 }
 
@@ -104,6 +114,10 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           params: z.object({ orgId: organizationIdParam }),
           querystring: z.strictObject({
             status: statusEnum.optional(),
+            recipient: z.string().max(254).optional().describe('any recipient (to, cc, bcc), exact address'),
+            category: z.string().max(40).optional(),
+            from: z.iso.datetime({ offset: true }).optional().describe('created at or after (ISO 8601)'),
+            to: z.iso.datetime({ offset: true }).optional().describe('created before (ISO 8601)'),
             cursor: z.string().max(100).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
@@ -112,7 +126,13 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
       },
       async (request) => {
         await relais.organizations.get(request.params.orgId);
-        const page = await relais.messages.list(request.params.orgId, request.query);
+        const { from, to, ...rest } = request.query;
+        const page = await relais.messages.list({
+          organizationId: request.params.orgId,
+          ...rest,
+          ...(from ? { createdFrom: Date.parse(from) } : {}),
+          ...(to ? { createdBefore: Date.parse(to) } : {}),
+        });
         return { messages: page.messages.map(presentMessage), nextCursor: page.nextCursor };
       },
     );
@@ -123,14 +143,31 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         config: { permission: 'messages:read' },
         schema: {
           tags: ['messages'],
-          summary: 'Read one message with its attempts',
+          summary: 'Read one message with its recipients and attempts',
           params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
-          response: { 200: messageBody.extend({ history: z.array(attemptBody) }) },
+          response: { 200: messageBody.extend({ recipients: z.array(recipientBody), history: z.array(attemptBody) }) },
         },
       },
       async (request) => {
-        const { message, attempts } = await relais.messages.get(request.params.orgId, request.params.messageId);
-        return { ...presentMessage(message), history: attempts.map(presentAttempt) };
+        const { message, recipients, attempts } = await relais.messages.get(request.params.orgId, request.params.messageId);
+        return { ...presentMessage(message), recipients, history: attempts.map(presentAttempt) };
+      },
+    );
+
+    app.post(
+      '/v1/organizations/:orgId/messages/:messageId/resend',
+      {
+        config: { permission: 'messages:resend' },
+        schema: {
+          tags: ['messages'],
+          summary: 'Send a failed message again, as a new message linked to the original',
+          params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
+          response: { 202: z.object({ id: z.string(), status: statusEnum, resentFrom: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const { message } = await relais.accept.resend(request.params.orgId, request.params.messageId);
+        return reply.status(202).send({ id: message.id, status: message.status, resentFrom: request.params.messageId });
       },
     );
   };

@@ -29,6 +29,18 @@ export interface MessageContent {
   attachments: AttachmentInput[];
 }
 
+export type RecipientStatus = 'pending' | 'sent' | 'failed';
+
+/** One recipient of a message and where its delivery stands. */
+export interface Recipient {
+  position: number;
+  kind: 'to' | 'cc' | 'bcc';
+  /** Lower-cased address. */
+  address: string;
+  status: RecipientStatus;
+  reply: string | null;
+}
+
 export interface Attempt {
   attempt: number;
   route: Route;
@@ -56,12 +68,15 @@ export interface MessageRecord {
   updatedAt: number;
   sentAt: number | null;
   failedAt: number | null;
+  /** The failed message this one re-sends. */
+  resentFrom: string | null;
 }
 
 /** A claimed message: the record plus its content and the lease that covers it. */
 export interface ClaimedMessage extends MessageRecord {
   content: MessageContent;
   leaseOwner: string;
+  recipients: Recipient[];
 }
 
 // ---- validation of the submitted JSON ----
@@ -176,6 +191,11 @@ export function estimateSize(content: MessageContent): number {
   return headerBytes + Buffer.byteLength(content.subject) + body + attachments;
 }
 
-export function recipientsOf(content: MessageContent): string[] {
-  return [...content.to, ...content.cc, ...content.bcc].map((m) => m.address);
+export function recipientsOf(content: MessageContent): Omit<Recipient, 'status' | 'reply'>[] {
+  const list = [
+    ...content.to.map((m) => ({ kind: 'to' as const, address: m.address })),
+    ...content.cc.map((m) => ({ kind: 'cc' as const, address: m.address })),
+    ...content.bcc.map((m) => ({ kind: 'bcc' as const, address: m.address })),
+  ];
+  return list.map((r, position) => ({ ...r, position, address: r.address.toLowerCase() }));
 }

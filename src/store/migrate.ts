@@ -5,6 +5,7 @@ import type { Store } from './store.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_members_sessions_audit.ts';
 import * as m003 from './migrations/003_relays.ts';
+import * as m004 from './migrations/004_recipients_events.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '001_initial': m001,
   '002_members_sessions_audit': m002,
   '003_relays': m003,
+  '004_recipients_events': m004,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

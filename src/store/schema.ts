@@ -48,6 +48,8 @@ export interface MessagesTable {
   updated_at: number;
   sent_at: number | null;
   failed_at: number | null;
+  /** The failed message this one re-sends, if any. */
+  resent_from: string | null;
 }
 
 export interface MessageAttemptsTable {
@@ -169,7 +171,29 @@ export interface SmtpRelaysTable {
   updated_at: number;
 }
 
+export interface MessageRecipientsTable {
+  message_id: string;
+  position: number;
+  kind: string;
+  address: string;
+  /** pending (still to deliver), sent, failed. */
+  status: string;
+  reply: string | null;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  organization_id: string;
+  type: string;
+  message_id: string | null;
+  data: string;
+  created_at: number;
+}
+
 export interface Database {
+  message_recipients: MessageRecipientsTable;
+  events: EventsTable;
   organizations: OrganizationsTable;
   api_keys: ApiKeysTable;
   messages: MessagesTable;

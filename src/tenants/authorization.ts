@@ -45,6 +45,10 @@ export const POLICY = {
   'messages:send': { scope: 'organization', roles: PLATFORM_ONLY },
   /** The delivery log. */
   'messages:read': { scope: 'organization', roles: OWNERS },
+  /** Re-sending a failed message from the delivery log. */
+  'messages:resend': { scope: 'organization', roles: OWNERS },
+  /** Delivery and relay events of every organization (GET /v1/events). */
+  'events:read': { scope: 'platform' },
   'audit:read': { scope: 'organization', roles: OWNERS },
 } as const satisfies Record<string, Rule>;
 

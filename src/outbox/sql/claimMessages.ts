@@ -1,6 +1,7 @@
 import type { Capabilities } from '../../store/capabilities.ts';
 import type { Executor } from '../../store/store.ts';
 import type { ClaimedMessage } from '../message.ts';
+import { recipientsOf } from './recipients.ts';
 import { toClaimedMessage } from './rows.ts';
 
 /**
@@ -39,5 +40,6 @@ export async function claimMessages(
     )
     .returningAll()
     .execute();
-  return rows.map(toClaimedMessage);
+  const recipients = await recipientsOf(db, rows.map((r) => r.id));
+  return rows.map((row) => toClaimedMessage(row, recipients.get(row.id) ?? []));
 }

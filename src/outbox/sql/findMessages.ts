@@ -1,6 +1,6 @@
 import type { MessageStatus } from '../../glossary.ts';
 import type { Executor } from '../../store/store.ts';
-import type { Attempt, MessageRecord } from '../message.ts';
+import type { Attempt, MessageContent, MessageRecord } from '../message.ts';
 import { toAttempt, toMessageRecord } from './rows.ts';
 
 export async function findMessage(db: Executor, organizationId: string, id: string): Promise<MessageRecord | undefined> {
@@ -27,21 +27,53 @@ export async function findByIdempotencyKey(
   return row ? { record: toMessageRecord(row), requestHash: row.request_hash } : undefined;
 }
 
+export interface MessageFilter {
+  organizationId: string;
+  status?: MessageStatus;
+  /** Any recipient (to, cc or bcc), compared case-insensitively. */
+  recipient?: string;
+  category?: string;
+  createdFrom?: number;
+  createdBefore?: number;
+}
+
 /** Newest first; `before` is the id of the last message of the previous page. */
-export async function listMessages(
-  db: Executor,
-  args: { organizationId: string; status?: MessageStatus; before?: string; limit: number },
-): Promise<MessageRecord[]> {
+export async function listMessages(db: Executor, args: MessageFilter & { before?: string; limit: number }): Promise<MessageRecord[]> {
   const rows = await db
     .selectFrom('messages')
     .selectAll()
     .where('organization_id', '=', args.organizationId)
     .$if(args.status !== undefined, (q) => q.where('status', '=', args.status as MessageStatus))
+    .$if(args.category !== undefined, (q) => q.where('category', '=', args.category as string))
+    .$if(args.createdFrom !== undefined, (q) => q.where('created_at', '>=', args.createdFrom as number))
+    .$if(args.createdBefore !== undefined, (q) => q.where('created_at', '<', args.createdBefore as number))
+    .$if(args.recipient !== undefined, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('message_recipients')
+            .select('message_recipients.message_id')
+            .whereRef('message_recipients.message_id', '=', 'messages.id')
+            .where('message_recipients.address', '=', (args.recipient as string).toLowerCase()),
+        ),
+      ),
+    )
     .$if(args.before !== undefined, (q) => q.where('id', '<', args.before as string))
     .orderBy('id', 'desc')
     .limit(args.limit)
     .execute();
   return rows.map(toMessageRecord);
+}
+
+/** The stored content of a message, for a resend. */
+export async function findContent(db: Executor, organizationId: string, id: string): Promise<{ content: MessageContent; category: string | null } | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select(['payload', 'category'])
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { content: JSON.parse(row.payload) as MessageContent, category: row.category } : undefined;
 }
 
 export async function listAttempts(db: Executor, messageId: string): Promise<Attempt[]> {

@@ -1,7 +1,7 @@
 // Maps outbox rows to domain records; rows never leave src/outbox/sql.
 import type { MessageStatus, Route } from '../../glossary.ts';
 import type { MessageAttemptsTable, MessagesTable } from '../../store/schema.ts';
-import type { Attempt, ClaimedMessage, MessageContent, MessageRecord } from '../message.ts';
+import type { Attempt, ClaimedMessage, MessageContent, MessageRecord, Recipient } from '../message.ts';
 import type { Selectable } from 'kysely';
 
 export function toMessageRecord(row: MessagesTable): MessageRecord {
@@ -22,14 +22,16 @@ export function toMessageRecord(row: MessagesTable): MessageRecord {
     updatedAt: row.updated_at,
     sentAt: row.sent_at,
     failedAt: row.failed_at,
+    resentFrom: row.resent_from,
   };
 }
 
-export function toClaimedMessage(row: MessagesTable): ClaimedMessage {
+export function toClaimedMessage(row: MessagesTable, recipients: Recipient[]): ClaimedMessage {
   return {
     ...toMessageRecord(row),
     content: JSON.parse(row.payload) as MessageContent,
     leaseOwner: row.lease_owner ?? '',
+    recipients,
   };
 }
 
