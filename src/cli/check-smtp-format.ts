@@ -1,6 +1,6 @@
 // How `relais check-smtp` prints a flight check or a security detection for a human.
 import type { Locale } from '../glossary.ts';
-import { explainById } from '../smtp/explanations.ts';
+import { explainStep } from '../smtp/flight-check.ts';
 import type { FlightCheckReport, FlightCheckStep, SecurityDetection, Security, StepId } from '../smtp/flight-check.ts';
 
 const SYMBOL: Record<FlightCheckStep['status'], string> = { ok: '✓', warn: '!', fail: '✗', skipped: '–' };
@@ -131,7 +131,7 @@ export function formatDetection(detection: SecurityDetection, locale: Locale): s
       continue;
     }
     if (!probe.reachable || probe.recommendation === null) {
-      const why = probe.problem ? ` (${explainById(probe.problem, { locale }).title})` : '';
+      const why = probe.problem ? ` (${explainStep(probe.problem, { locale }).title})` : '';
       lines.push(`  ✗ ${port}  ${t.unreachable}${why}`);
       continue;
     }
@@ -140,7 +140,7 @@ export function formatDetection(detection: SecurityDetection, locale: Locale): s
       probe.starttlsWorks ? t.starttls : null,
       probe.recommendation === 'none' ? t.plainOnly : null,
       probe.authMechanisms.length > 0 ? `${t.auth} ${probe.authMechanisms.join(' ')}` : null,
-      probe.problem ? explainById(probe.problem, { locale }).title : null,
+      probe.problem ? explainStep(probe.problem, { locale }).title : null,
     ].filter((item): item is string => item !== null);
     const symbol = probe.recommendation === 'none' || probe.problem ? '!' : '✓';
     lines.push(`  ${symbol} ${port}  ${offers.join(', ')}`);

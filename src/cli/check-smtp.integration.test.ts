@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { EXPLANATIONS } from '../smtp/explanations.ts';
-import type { ExplanationId } from '../smtp/explanations.ts';
-import type { FlightCheckReport, SecurityDetection, StepId } from '../smtp/flight-check.ts';
+import { explainStep } from '../smtp/flight-check.ts';
+import type { FlightCheckReport, SecurityDetection, StepExplanationId as ExplanationId, StepId } from '../smtp/flight-check.ts';
 import { startSmtpFixture } from '../../test/support/smtp-fixture.ts';
 import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
 import { postfixAvailable, postfixUnavailableReason, startPostfix } from '../../test/support/postfix.ts';
@@ -58,12 +57,12 @@ function assertNoPassword(run: Run, password = PASSWORD): void {
 
 /** The human output names the failing step and the explanation, with numbered fix steps. */
 function assertHumanFailure(run: Run, locale: 'fr' | 'en', stepLabel: string, explanation: ExplanationId): void {
-  const entry = EXPLANATIONS[explanation];
+  const entry = explainStep(explanation, { locale });
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.match(run.stdout, new RegExp(`^  ✗ ${stepLabel.replace(/[()]/g, '\\$&')} `, 'm'));
-  assert.ok(run.stdout.includes(`✗ ${entry.title[locale]}`), run.stdout);
-  assert.ok(run.stdout.includes(entry.cause[locale]));
-  for (const [index, fix] of entry.fix[locale].entries()) assert.ok(run.stdout.includes(`    ${index + 1}. ${fix}`), `fix step ${index + 1}`);
+  assert.ok(run.stdout.includes(`✗ ${entry.title}`), run.stdout);
+  assert.ok(run.stdout.includes(entry.cause));
+  for (const [index, fix] of entry.fix.entries()) assert.ok(run.stdout.includes(`    ${index + 1}. ${fix}`), `fix step ${index + 1}`);
 }
 
 function assertJsonFailure(run: Run, step: StepId, explanation: ExplanationId): FlightCheckReport {

@@ -14,7 +14,6 @@ import { classify } from './reply-classification.ts';
 import { authenticationExplanations } from './explanations/authentication.ts';
 import { connectionExplanations } from './explanations/connection.ts';
 import { deliveryExplanations } from './explanations/delivery.ts';
-import { flightCheckExplanations } from './explanations/flight-check.ts';
 import type { Explanation } from './explanations/explanation.ts';
 import { generalExplanations } from './explanations/general.ts';
 import { senderExplanations } from './explanations/sender.ts';
@@ -28,8 +27,7 @@ export type ExplanationId =
   | keyof typeof tlsExplanations
   | keyof typeof connectionExplanations
   | keyof typeof deliveryExplanations
-  | keyof typeof generalExplanations
-  | keyof typeof flightCheckExplanations;
+  | keyof typeof generalExplanations;
 
 export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
   ...authenticationExplanations,
@@ -38,7 +36,6 @@ export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
   ...connectionExplanations,
   ...deliveryExplanations,
   ...generalExplanations,
-  ...flightCheckExplanations,
 };
 
 export interface ExplainOptions {

@@ -3,10 +3,8 @@
 // Loopback plan: 127.0.0.21–25 for fixtures, 127.0.0.29 for Postfix (the CLI tests use 26–28 and 30).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EXPLANATIONS } from './explanations.ts';
-import type { ExplanationId } from './explanations.ts';
-import { detectSecurity, firstFailure, passed, runFlightCheck } from './flight-check.ts';
-import type { FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckStep, StepId } from './flight-check.ts';
+import { detectSecurity, explainStep, firstFailure, passed, runFlightCheck } from './flight-check.ts';
+import type { StepExplanationId as ExplanationId, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckStep, StepId } from './flight-check.ts';
 import { startSmtpFixture, startNonSmtpServer, HTTP_BAD_REQUEST } from '../../test/support/smtp-fixture.ts';
 import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
 import { postfixAvailable, postfixUnavailableReason, startPostfix } from '../../test/support/postfix.ts';
@@ -48,7 +46,7 @@ function assertFailsAt(reports: { fr: FlightCheckReport; en: FlightCheckReport }
     const summary = report.steps.map((s) => `${s.id}:${s.status}:${s.explanation?.id ?? ''}`).join(' ');
     assert.equal(failure?.id, id, `${locale}: failing step (${summary})`);
     assert.equal(failure?.explanation?.id, explanation, `${locale}: explanation (${summary})`);
-    assert.equal(failure?.explanation?.title, EXPLANATIONS[explanation].title[locale]);
+    assert.equal(failure?.explanation?.title, explainStep(explanation, { locale }).title);
     assert.ok((failure?.explanation?.fix.length ?? 0) > 0);
     assert.equal(passed(report), false);
     const after = report.steps.slice(report.steps.indexOf(failure as FlightCheckStep) + 1);

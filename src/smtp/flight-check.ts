@@ -10,6 +10,8 @@
 import type { FlightCheckReport } from './flight-check/types.ts';
 
 export { runFlightCheck } from './flight-check/run.ts';
+export { CHECK_EXPLANATIONS, explainStep } from './flight-check/check-explanations.ts';
+export type { CheckExplanationId, StepExplanation, StepExplanationId } from './flight-check/check-explanations.ts';
 export { detectSecurity } from './flight-check/security-detection.ts';
 export type { PortProbe, SecurityDetection, SecurityDetectionDeps } from './flight-check/security-detection.ts';
 export type {

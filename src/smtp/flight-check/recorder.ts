@@ -9,9 +9,10 @@
  */
 import type { Clock } from '../../clock.ts';
 import type { Locale } from '../../glossary.ts';
-import { explain, explainById } from '../explanations.ts';
-import type { ExplainedFailure, ExplanationId } from '../explanations.ts';
+import { explain } from '../explanations.ts';
 import type { SmtpFailure } from '../failure.ts';
+import { explainStep } from './check-explanations.ts';
+import type { StepExplanation, StepExplanationId } from './check-explanations.ts';
 import type { FlightCheckStep, Security, StepData, StepId } from './types.ts';
 import { messages } from './messages.ts';
 import type { Messages } from './messages.ts';
@@ -70,7 +71,7 @@ export class StepRecorder {
     this.record({ id, status: 'ok', durationMs: this.elapsed(started, endedAt), ...outcome });
   }
 
-  warn(id: StepId, started: { clock: number }, outcome: Outcome, explanation: ExplanationId): void {
+  warn(id: StepId, started: { clock: number }, outcome: Outcome, explanation: StepExplanationId): void {
     this.record({ id, status: 'warn', durationMs: this.elapsed(started), ...outcome, explanation: this.explainId(explanation) });
   }
 
@@ -87,7 +88,7 @@ export class StepRecorder {
     started: { clock: number; real: number },
     outcome: Outcome,
     failure: SmtpFailure,
-    options: { capMs?: number; explanation?: ExplanationId } = {},
+    options: { capMs?: number; explanation?: StepExplanationId } = {},
   ): void {
     const explanation = options.explanation
       ? this.explainId(options.explanation, failure)
@@ -109,8 +110,8 @@ export class StepRecorder {
     return this.order.map((id) => this.results.get(id) as FlightCheckStep);
   }
 
-  private explainId(id: ExplanationId, failure?: SmtpFailure): ExplainedFailure {
-    return explainById(id, { locale: this.options.locale, ...(this.options.preset ? { preset: this.options.preset } : {}) }, failure);
+  private explainId(id: StepExplanationId, failure?: SmtpFailure): StepExplanation {
+    return explainStep(id, { locale: this.options.locale, ...(this.options.preset ? { preset: this.options.preset } : {}) }, failure);
   }
 
   private elapsed(started: { clock: number }, endedAt = this.options.clock.now()): number {

@@ -12,6 +12,7 @@ import { AppError } from '../../errors.ts';
 import { resolveSmtpTarget } from '../address-guard.ts';
 import type { SmtpTarget } from '../address-guard.ts';
 import type { ExplanationId } from '../explanations.ts';
+import type { StepExplanationId } from './check-explanations.ts';
 import { fromNodemailerError, parseSmtpReply } from '../failure.ts';
 import type { NetworkFailure, SmtpFailure, SmtpStage } from '../failure.ts';
 import { classify } from '../reply-classification.ts';
@@ -144,7 +145,7 @@ class CheckSession {
       const fallback = error instanceof AppError ? error.message : `The DNS lookup of ${shown(host)} failed.`;
       const detail = this.t.dnsRefused(code, details, fallback, shown(host), port);
       const outcome = { detail, data: { host: shown(host), port } };
-      const local: Record<string, ExplanationId> = { smtp_port_not_allowed: 'port-not-allowed', smtp_host_invalid: 'host-invalid' };
+      const local: Record<string, StepExplanationId> = { smtp_port_not_allowed: 'port-not-allowed', smtp_host_invalid: 'host-invalid' };
       const localExplanation = local[code];
       if (localExplanation) {
         this.r.fail('dns', started, outcome, { stage: 'dns' }, { explanation: localExplanation });

@@ -8,7 +8,7 @@
 import { AppError } from '../../errors.ts';
 import { resolveSmtpTarget } from '../address-guard.ts';
 import type { GuardOptions, SmtpTarget } from '../address-guard.ts';
-import type { ExplanationId } from '../explanations.ts';
+import type { StepExplanationId } from './check-explanations.ts';
 import { fromNodemailerError } from '../failure.ts';
 import { classify } from '../reply-classification.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
@@ -53,7 +53,7 @@ export interface PortProbe {
   /** The setting that works on this port, if any: 'none' only when the server has no TLS at all. */
   recommendation: Security | null;
   /** Why this port is unusable, when it is. */
-  problem?: ExplanationId;
+  problem?: StepExplanationId;
 }
 
 export interface SecurityDetection {
@@ -77,13 +77,13 @@ interface ModeResult {
   starttls?: boolean;
   secured: boolean;
   certificate?: CertificateSummary;
-  certificateProblem?: ExplanationId;
+  certificateProblem?: StepExplanationId;
   plainMechanisms: string[];
   securedMechanisms: string[];
-  problem?: ExplanationId;
+  problem?: StepExplanationId;
 }
 
-function problemOf(error: unknown, stage: 'connect' | 'greeting' | 'tls' | 'ehlo'): ExplanationId {
+function problemOf(error: unknown, stage: 'connect' | 'greeting' | 'tls' | 'ehlo'): StepExplanationId {
   const network = error instanceof SessionError ? error.network : fromNodemailerError(error).network;
   return classify({ stage, ...(network ? { network } : {}) }).explanation;
 }

@@ -18,7 +18,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Locale } from '../../glossary.ts';
 import type { GuardOptions } from '../address-guard.ts';
-import type { ExplainedFailure } from '../explanations.ts';
+import type { StepExplanation } from './check-explanations.ts';
 
 export type Security = 'tls' | 'starttls' | 'none';
 
@@ -126,7 +126,7 @@ export interface FlightCheckStep {
   /** Human, localized. */
   detail: string;
   data?: StepData;
-  explanation?: ExplainedFailure;
+  explanation?: StepExplanation;
 }
 
 export interface FlightCheckReport {

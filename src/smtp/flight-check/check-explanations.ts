@@ -1,10 +1,19 @@
-// Explanations the flight check raises itself: settings refused before any connection is
-// opened, and warnings about a connection that works but is weaker than it should be.
-import type { Explanation } from './explanation.ts';
+/**
+ * Explanations the flight check raises by itself, next to the catalog's (explanations.ts):
+ * settings refused before any connection is opened, and warnings about a connection that
+ * works but is weaker than it should be. The catalog holds only what the reply
+ * classification table can produce from a failure; these come from the check's own
+ * observations, so they live here, in the catalog's shape and languages.
+ */
+import type { Locale } from '../../glossary.ts';
+import { explainById } from '../explanations.ts';
+import type { ExplainedFailure, Explanation, ExplanationId } from '../explanations.ts';
+import { sanitizeServerText } from '../failure.ts';
+import type { SmtpFailure } from '../failure.ts';
 
 const RUN_CHECK_AGAIN = { fr: 'Enregistrez, puis relancez la vérification.', en: 'Save, then run the check again.' };
 
-export const flightCheckExplanations = {
+export const CHECK_EXPLANATIONS = {
   'host-invalid': {
     title: { fr: 'Nom de serveur invalide', en: 'Invalid server name' },
     cause: {
@@ -127,3 +136,35 @@ export const flightCheckExplanations = {
     },
   },
 } satisfies Record<string, Explanation>;
+
+export type CheckExplanationId = keyof typeof CHECK_EXPLANATIONS;
+
+/** Any explanation a step may carry. */
+export type StepExplanationId = ExplanationId | CheckExplanationId;
+
+/** An explanation as a step carries it: from the catalog or from the check's own entries. */
+export type StepExplanation = Omit<ExplainedFailure, 'id'> & { id: StepExplanationId };
+
+function isCheckExplanation(id: string): id is CheckExplanationId {
+  return Object.hasOwn(CHECK_EXPLANATIONS, id);
+}
+
+/** Renders either kind of explanation in the owner's language, quoting the server's reply when given. */
+export function explainStep(
+  id: StepExplanationId,
+  options: { locale: Locale; preset?: string },
+  failure?: Pick<SmtpFailure, 'code' | 'enhanced' | 'text'>,
+): StepExplanation {
+  if (!isCheckExplanation(id)) return explainById(id, options, failure);
+  const entry: Explanation = CHECK_EXPLANATIONS[id];
+  const variant = options.preset === undefined ? undefined : entry.byPreset?.[options.preset];
+  const explained: StepExplanation = {
+    id,
+    title: entry.title[options.locale],
+    cause: (variant?.cause ?? entry.cause)[options.locale],
+    fix: [...(variant?.fix ?? entry.fix)[options.locale]],
+  };
+  const reply = failure === undefined ? undefined : sanitizeServerText(failure);
+  if (reply !== undefined) explained.reply = reply;
+  return explained;
+}
