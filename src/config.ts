@@ -71,6 +71,10 @@ const envSchema = z.object({
   RELAIS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   RELAIS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RELAIS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  RELAIS_TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2})$/, 'must be false, true or the number of proxies in front of Relais')
+    .default('false'),
   RELAIS_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
 });
 
@@ -99,6 +103,8 @@ export interface Config {
   readonly leaseSeconds: number;
   readonly dispatchConcurrency: number;
   readonly shutdownGraceSeconds: number;
+  /** Whether to believe X-Forwarded-For: false, true, or how many proxies sit in front. */
+  readonly trustProxy: boolean | number;
 }
 
 export class ConfigError extends Error {
@@ -155,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseSeconds: e.RELAIS_LEASE_SECONDS,
     dispatchConcurrency: e.RELAIS_DISPATCH_CONCURRENCY,
     shutdownGraceSeconds: e.RELAIS_SHUTDOWN_GRACE_SECONDS,
+    trustProxy: e.RELAIS_TRUST_PROXY === 'true' ? true : e.RELAIS_TRUST_PROXY === 'false' ? false : Number(e.RELAIS_TRUST_PROXY),
   });
 }

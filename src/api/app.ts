@@ -39,7 +39,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Room for a maximum-size message in base64 inside JSON.
     bodyLimit: Math.ceil(config.maxMessageBytes * 1.4) + 256 * 1024,
     requestIdHeader: 'x-request-id',
-    trustProxy: true,
+    // Client addresses (login limits per IP) come from X-Forwarded-For only behind a known proxy.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -86,4 +87,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await relais.close();
   });
   return app;
+}
+
+/** Trusts the nearest `hops` proxies, like a hop count in proxy-addr. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
