@@ -5,6 +5,7 @@
  * reported as skipped.
  */
 import net from 'node:net';
+import type tls from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 import { systemClock } from '../../clock.ts';
@@ -22,7 +23,7 @@ import { chooseMechanism, offersStarttls, parseCapabilities } from './capabiliti
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
 import type { CertificateProblem } from './messages.ts';
 import { StepRecorder } from './recorder.ts';
-import { defaultClientName, effectiveTimeouts, tlsOptions } from './session-policy.ts';
+import { connectionPolicy, defaultClientName } from './session-policy.ts';
 import { SessionError, SmtpSession, connectTcp } from './smtp-session.ts';
 import type { Reply } from './smtp-session.ts';
 import { composeTestMessage } from './test-message.ts';
@@ -97,7 +98,7 @@ class CheckSession {
     private readonly deps: FlightCheckDeps,
     private readonly r: StepRecorder,
   ) {
-    this.timeouts = effectiveTimeouts(deps.timeouts);
+    this.timeouts = connectionPolicy(input, deps).timeouts;
     this.clientName = deps.clientName ?? defaultClientName();
     this.toEmail = input.toEmail ?? input.fromEmail;
   }
@@ -125,6 +126,12 @@ class CheckSession {
   private get socket(): SmtpSession {
     if (!this.session) throw new Error('no SMTP session');
     return this.session;
+  }
+
+  /** Delivery's TLS options for the host the guard approved (its normalised name). */
+  private tlsOptions(): tls.ConnectionOptions {
+    const { host, port } = this.target;
+    return connectionPolicy({ host, port, security: this.input.security }, this.deps).tls;
   }
 
   /** Time left for a setup phase: its own timeout, cut short by the connection budget. */
@@ -168,10 +175,11 @@ class CheckSession {
   private async connect(): Promise<boolean> {
     const started = this.r.start();
     const { address, family, port } = this.target;
-    this.deadline = performance.now() + this.timeouts.connection;
     const data: StepData = { address, port };
     try {
       this.session = new SmtpSession(await connectTcp(address, port, family, this.timeouts.connection));
+      // As in delivery, the connection budget (TLS, greeting, STARTTLS) starts once the socket is open.
+      this.deadline = performance.now() + this.timeouts.connection;
     } catch (error) {
       const network = networkOf(error, 'ECONNRESET');
       const detail =
@@ -193,7 +201,7 @@ class CheckSession {
     const budget = this.remaining(mode === 'implicit' ? this.timeouts.connection : this.timeouts.greeting);
     let secure;
     try {
-      secure = await this.socket.startTls(tlsOptions(this.target.host, this.deps.ca), budget);
+      secure = await this.socket.startTls(this.tlsOptions(), budget);
     } catch (error) {
       const network = networkOf(error, 'TLS_HANDSHAKE');
       const detail = network === 'WRONG_TLS_MODE' && mode === 'implicit' ? this.t.tlsPlainTextServer : this.t.tlsHandshake;
@@ -274,7 +282,7 @@ class CheckSession {
    */
   private async expectsImplicitTls(timeoutMs: number): Promise<boolean> {
     try {
-      await this.socket.startTls(tlsOptions(this.target.host, this.deps.ca), timeoutMs);
+      await this.socket.startTls(this.tlsOptions(), timeoutMs);
       return true;
     } catch {
       return false;

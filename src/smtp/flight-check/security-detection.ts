@@ -13,7 +13,7 @@ import { fromNodemailerError } from '../failure.ts';
 import { classify } from '../reply-classification.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
 import { offersStarttls, parseCapabilities } from './capabilities.ts';
-import { defaultClientName, tlsOptions } from './session-policy.ts';
+import { connectionPolicy, defaultClientName } from './session-policy.ts';
 import { SessionError, SmtpSession, connectTcp } from './smtp-session.ts';
 import type { Reply } from './smtp-session.ts';
 import { verifyCertificate } from './tls-certificate.ts';
@@ -162,7 +162,7 @@ class PortProber {
       const reply = await session.command('STARTTLS', this.timeouts.socket);
       if (reply.code !== 220) return result;
       const target = await this.target(port);
-      const secure = await session.startTls(tlsOptions(target.host, this.deps.ca), this.timeouts.greeting);
+      const secure = await session.startTls(this.tlsOptions(target), this.timeouts.greeting);
       this.certificate(secure, target.host, result);
       const secured = await this.ehlo(session, result);
       if (!secured) return result;
@@ -185,7 +185,7 @@ class PortProber {
     if (!session) return result;
     try {
       const target = await this.target(port);
-      const secure = await session.startTls(tlsOptions(target.host, this.deps.ca), this.timeouts.greeting);
+      const secure = await session.startTls(this.tlsOptions(target), this.timeouts.greeting);
       result.secured = true;
       this.certificate(secure, target.host, result);
       const greeting = await this.greet(session, result);
@@ -201,6 +201,10 @@ class PortProber {
     } finally {
       session.quit();
     }
+  }
+
+  private tlsOptions(target: SmtpTarget) {
+    return connectionPolicy({ host: target.host, port: target.port, security: 'tls' }, this.deps).tls;
   }
 
   private target(port: number): Promise<SmtpTarget> {

@@ -1,39 +1,49 @@
 /**
- * How the flight check connects, kept identical to delivery (nodemailer-transport.ts): the
- * same timeouts, the same TLS options (SNI and certificate checks against the host name,
- * TLS 1.2 at least, extra authorities only when configured) and the same EHLO name. A check
- * that connected differently could pass while real mail fails.
+ * How the flight check connects: read from delivery's own nodemailer options
+ * (nodemailer-transport.ts), so the check uses the same timeouts and the same TLS options
+ * (SNI and certificate checks against the host name, TLS 1.2 at least, extra authorities
+ * only when configured) and cannot drift from them. A check that connected differently
+ * could pass while real mail fails.
+ *
+ * One difference, on purpose: the certificate is verified by the check itself once the
+ * handshake is over (tls-certificate.ts), so the report can describe the certificate it
+ * refuses. Nothing is written on a connection whose certificate delivery would refuse.
  */
-import net from 'node:net';
 import os from 'node:os';
 import type tls from 'node:tls';
-import type { FlightCheckTimeouts } from './types.ts';
+import { nodemailerOptions } from '../nodemailer-transport.ts';
+import type { FlightCheckTimeouts, Security } from './types.ts';
 
-/** Delivery's DEFAULT_TIMEOUTS in nodemailer-transport.ts. */
-export const DELIVERY_TIMEOUTS: Required<FlightCheckTimeouts> = Object.freeze({
-  connection: 15_000,
-  greeting: 15_000,
-  socket: 60_000,
-});
-
-export function effectiveTimeouts(overrides: FlightCheckTimeouts | undefined): Required<FlightCheckTimeouts> {
-  return { ...DELIVERY_TIMEOUTS, ...overrides };
+export interface ConnectionPolicy {
+  timeouts: Required<FlightCheckTimeouts>;
+  tls: tls.ConnectionOptions;
 }
 
-/**
- * TLS options of a connection to `host`. Verification is done by the caller once the
- * handshake is over (see tls-certificate.ts) so the report can describe the certificate it
- * refuses; nothing is written on a connection whose certificate failed.
- */
-export function tlsOptions(host: string, ca: string[] | undefined): tls.ConnectionOptions {
+export function connectionPolicy(
+  settings: { host: string; port: number; security: Security },
+  options: { ca?: string[] | undefined; timeouts?: FlightCheckTimeouts | undefined },
+): ConnectionPolicy {
+  const delivery = nodemailerOptions({
+    host: settings.host,
+    port: settings.port,
+    security: settings.security,
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
+  const timeouts = {
+    connection: delivery.connectionTimeout ?? 15_000,
+    greeting: delivery.greetingTimeout ?? 15_000,
+    socket: delivery.socketTimeout ?? 60_000,
+  };
   return {
-    ...(net.isIP(host) ? {} : { servername: host }),
-    rejectUnauthorized: false,
-    // Node's own identity check would run against the socket's address; the caller checks
-    // the configured host name instead.
-    checkServerIdentity: () => undefined,
-    minVersion: 'TLSv1.2',
-    ...(ca ? { ca } : {}),
+    timeouts,
+    tls: {
+      ...delivery.tls,
+      rejectUnauthorized: false,
+      // Node's own identity check would run against the socket's address; the check
+      // verifies the configured host name instead.
+      checkServerIdentity: () => undefined,
+    },
   };
 }
 
