@@ -1,0 +1,362 @@
+/**
+ * The settings UI's only door to the Relais API: typed calls, the CSRF header on every
+ * cookie-authenticated write, and errors turned into `ApiError` with the stable `code`,
+ * the server's `details` and, for form errors, the field each one belongs to.
+ */
+import type {
+  CheckReport,
+  CheckStep,
+  Lang,
+  Message,
+  MessageDetail,
+  MessageFilters,
+  MessagePage,
+  Organization,
+  Preset,
+  Relay,
+  RelayInput,
+  RelayStatusView,
+  Security,
+  Session,
+  StepId,
+} from './api-types.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Any thrown value as an ApiError (a network failure becomes `network_error`). */
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(0, 'network_error', error instanceof Error ? error.message : String(error));
+}
+
+// Codes whose subject is one form field even though the server names no field.
+const FIELD_OF_CODE: Record<string, string> = {
+  smtp_host_invalid: 'host',
+  smtp_host_not_found: 'host',
+  smtp_address_not_allowed: 'host',
+  smtp_port_not_allowed: 'port',
+  smtp_plaintext_not_allowed: 'security',
+  password_required: 'password',
+};
+
+/**
+ * The form fields an error is about, with the server's words for each. Validation errors
+ * carry `details: [{ field: "body.fromEmail", message }]`; a few codes name their field by
+ * meaning. An empty result means the error is about the whole form.
+ */
+export function fieldErrors(error: ApiError): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(error.details)) {
+    for (const item of error.details as unknown[]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const { field, message } = item as { field?: unknown; message?: unknown };
+      if (typeof field !== 'string') continue;
+      const name = field.replace(/^(body|querystring|params)\./, '').split('.')[0];
+      if (name && !(name in out)) out[name] = typeof message === 'string' ? message : error.message;
+    }
+  }
+  const byCode = FIELD_OF_CODE[error.code];
+  if (byCode && !(byCode in out)) out[byCode] = error.message;
+  return out;
+}
+
+let csrfToken: string | null = null;
+let onSignedOut: (() => void) | null = null;
+
+/** Called when the API says the session is gone (expired, revoked, signed out elsewhere). */
+export function whenSignedOut(listener: (() => void) | null): void {
+  onSignedOut = listener;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  /** A 401 here is an answer (sign-in form, session probe), not a lost session. */
+  expectUnauthenticated?: boolean;
+}
+
+function url(path: string, query?: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') params.set(key, value);
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  // Only a request with a body says it is JSON: Fastify refuses an empty JSON body.
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(url(path, options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  } catch (error) {
+    throw asApiError(error);
+  }
+  if (!response.ok) throw await errorFrom(response, options.expectUnauthenticated ?? false);
+  return response;
+}
+
+async function errorFrom(response: Response, expectUnauthenticated: boolean): Promise<ApiError> {
+  let code = `http_${response.status}`;
+  let message = response.statusText;
+  let details: unknown;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+    details = body.error?.details;
+  } catch {
+    // Not JSON (a proxy's page): the status code is all there is.
+  }
+  const retryAfter = Number(response.headers.get('retry-after'));
+  if (response.status === 401 && !expectUnauthenticated) {
+    csrfToken = null;
+    onSignedOut?.();
+  }
+  return new ApiError(response.status, code, message, details, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+}
+
+async function json<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+  const response = await send(method, path, options);
+  return (await response.json()) as T;
+}
+
+const org = (orgId: string) => `/v1/organizations/${encodeURIComponent(orgId)}`;
+
+// --- sessions -------------------------------------------------------------------------
+
+export async function signIn(email: string, password: string): Promise<Session> {
+  const session = await json<Session>('POST', '/v1/sessions', { body: { email, password }, expectUnauthenticated: true });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+/** The current session, or null when nobody is signed in. */
+export async function currentSession(): Promise<Session | null> {
+  try {
+    const session = await json<Session>('GET', '/v1/sessions/current', { expectUnauthenticated: true });
+    csrfToken = session.csrfToken;
+    return session;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await send('DELETE', '/v1/sessions/current', { expectUnauthenticated: true });
+  csrfToken = null;
+}
+
+// --- organization ---------------------------------------------------------------------
+
+export function getOrganization(orgId: string): Promise<Organization> {
+  return json('GET', org(orgId));
+}
+
+export function setCustomSmtp(orgId: string, on: boolean): Promise<Organization> {
+  return json('PATCH', org(orgId), { body: { features: { customSmtp: on } } });
+}
+
+// --- relay ----------------------------------------------------------------------------
+
+/** The relay settings, or null when none are saved. */
+export async function getRelay(orgId: string): Promise<Relay | null> {
+  try {
+    return await json<Relay>('GET', `${org(orgId)}/smtp-relay`);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'relay_not_found') return null;
+    throw error;
+  }
+}
+
+export function getRelayStatus(orgId: string): Promise<RelayStatusView> {
+  return json('GET', `${org(orgId)}/smtp-relay/status`);
+}
+
+export function saveRelay(orgId: string, input: RelayInput): Promise<Relay> {
+  return json('PUT', `${org(orgId)}/smtp-relay`, { body: input });
+}
+
+export async function deleteRelay(orgId: string): Promise<void> {
+  await send('DELETE', `${org(orgId)}/smtp-relay`);
+}
+
+export function activateRelay(orgId: string): Promise<Relay> {
+  return json('POST', `${org(orgId)}/smtp-relay/activate`);
+}
+
+export function deactivateRelay(orgId: string): Promise<Relay> {
+  return json('POST', `${org(orgId)}/smtp-relay/deactivate`);
+}
+
+export async function listPresets(): Promise<Preset[]> {
+  return (await json<{ presets: Preset[] }>('GET', '/v1/smtp-presets')).presets;
+}
+
+// --- flight check ---------------------------------------------------------------------
+
+/** The steps of a check in session order: implicit TLS comes before the greeting. */
+export function checkSteps(security: Security): StepId[] {
+  return security === 'tls'
+    ? ['dns', 'connect', 'tls', 'greeting', 'ehlo', 'auth', 'sender', 'recipient', 'test-email']
+    : ['dns', 'connect', 'greeting', 'tls', 'ehlo', 'auth', 'sender', 'recipient', 'test-email'];
+}
+
+export interface CheckOptions {
+  lang: Lang;
+  security: Security;
+  /** Also send a real test email to the signed-in owner's address. */
+  sendTestEmail: boolean;
+  /** Called as each step completes, when the API streams the check. */
+  onStep?: (step: CheckStep) => void;
+}
+
+/**
+ * Runs the flight check of the saved settings: `POST …/smtp-relay/check`. The API answers
+ * the whole report as JSON, or streams it as NDJSON (one `{ "step": … }` line per finished
+ * step, then `{ "report": … }`), in which case `onStep` sees each step as it completes.
+ * Where the flight check route does not exist yet, the connection check
+ * (`POST …/smtp-relay/verify`: DNS, TCP, greeting, TLS, AUTH) stands in for it.
+ */
+export async function runCheck(orgId: string, options: CheckOptions): Promise<CheckReport> {
+  let response: Response;
+  try {
+    response = await send('POST', `${org(orgId)}/smtp-relay/check`, {
+      body: options.sendTestEmail ? { sendTestEmail: true } : {},
+      headers: { 'accept-language': options.lang, accept: 'application/x-ndjson, application/json' },
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return runVerify(orgId, options.security);
+    throw error;
+  }
+  if ((response.headers.get('content-type') ?? '').includes('ndjson') && response.body) return readStream(response.body, options.onStep);
+  return normalizeReport(await response.json());
+}
+
+function normalizeReport(body: unknown): CheckReport {
+  const raw = (typeof body === 'object' && body !== null && 'report' in body ? (body as { report: unknown }).report : body) as Partial<CheckReport>;
+  const steps = Array.isArray(raw.steps) ? raw.steps : [];
+  return {
+    passed: typeof raw.passed === 'boolean' ? raw.passed : steps.every((s) => s.status !== 'fail'),
+    steps,
+    ...(raw.testEmail ? { testEmail: raw.testEmail } : {}),
+  };
+}
+
+async function readStream(body: ReadableStream<Uint8Array>, onStep?: (step: CheckStep) => void): Promise<CheckReport> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const seen: CheckStep[] = [];
+  let buffer = '';
+  let report: CheckReport | null = null;
+  const handle = (line: string): void => {
+    if (line.trim() === '') return;
+    const item = JSON.parse(line) as { step?: CheckStep; report?: unknown; error?: { code: string; message: string; details?: unknown } };
+    if (item.error) throw new ApiError(200, item.error.code, item.error.message, item.error.details);
+    if (item.step) {
+      seen.push(item.step);
+      onStep?.(item.step);
+    }
+    if (item.report) report = normalizeReport(item.report);
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) buffer += decoder.decode(value, { stream: true });
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    lines.forEach(handle);
+    if (done) break;
+  }
+  handle(buffer);
+  return report ?? { passed: seen.every((s) => s.status !== 'fail'), steps: seen };
+}
+
+interface VerifyResult {
+  passed: boolean;
+  steps: { name: 'resolve' | 'connect' | 'tls' | 'greeting' | 'auth'; status: 'ok' | 'fail' | 'skipped'; ms: number | null; detail?: string }[];
+  failure: { step: string; code: string; message: string; reply: string | null } | null;
+}
+
+/** The connection check, reported as flight check steps; the steps it does not cover say so. */
+async function runVerify(orgId: string, security: Security): Promise<CheckReport> {
+  const result = await json<VerifyResult>('POST', `${org(orgId)}/smtp-relay/verify`);
+  const byName = new Map(result.steps.map((s) => [s.name, s]));
+  const SOURCE: Partial<Record<StepId, VerifyResult['steps'][number]['name']>> = {
+    dns: 'resolve',
+    connect: 'connect',
+    greeting: 'greeting',
+    tls: 'tls',
+    ehlo: 'greeting',
+    auth: 'auth',
+  };
+  const steps = checkSteps(security).map((id): CheckStep => {
+    const source = SOURCE[id] ? byName.get(SOURCE[id]) : undefined;
+    if (!source) return { id, status: 'skipped', durationMs: 0, detail: '', unsupported: true };
+    // The connection check reads the EHLO reply with the greeting: EHLO shares its outcome.
+    if (id === 'ehlo') return { id, status: source.status === 'ok' ? 'ok' : 'skipped', durationMs: 0, detail: '' };
+    const failed = source.status === 'fail' && result.failure;
+    return {
+      id,
+      status: source.status,
+      durationMs: source.ms ?? 0,
+      detail: source.detail ?? '',
+      ...(failed ? { errorCode: result.failure?.code ?? '', data: { ...(result.failure?.reply ? { reply: result.failure.reply } : {}) } } : {}),
+    };
+  });
+  return { passed: result.passed, steps };
+}
+
+// --- delivery log ---------------------------------------------------------------------
+
+const SERVER_FILTERS: (keyof MessageFilters)[] = ['status', 'recipient', 'category', 'from', 'to'];
+
+/**
+ * One page of the delivery log, newest first. Filters go to the server as query
+ * parameters (`status`, `recipient`, `category`, `from`, `to`); a server that does not know
+ * one answers `unknown_field`, and the page is then fetched with `status` alone and the
+ * other filters are reported in `unappliedFilters` for the screen to apply or flag.
+ */
+export async function listMessages(orgId: string, filters: MessageFilters, cursor?: string): Promise<MessagePage> {
+  const query = (keys: (keyof MessageFilters)[]) => ({
+    ...Object.fromEntries(keys.map((k) => [k, filters[k]])),
+    ...(cursor ? { cursor } : {}),
+    limit: '50',
+  });
+  const wanted = SERVER_FILTERS.filter((k) => filters[k]);
+  try {
+    const page = await json<{ messages: Message[]; nextCursor: string | null }>('GET', `${org(orgId)}/messages`, { query: query(wanted) });
+    return { ...page, unappliedFilters: [] };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'unknown_field') || wanted.every((k) => k === 'status')) throw error;
+    const page = await json<{ messages: Message[]; nextCursor: string | null }>('GET', `${org(orgId)}/messages`, { query: query(['status']) });
+    return { ...page, unappliedFilters: wanted.filter((k) => k !== 'status') };
+  }
+}
+
+export function getMessage(orgId: string, messageId: string): Promise<MessageDetail> {
+  return json('GET', `${org(orgId)}/messages/${encodeURIComponent(messageId)}`);
+}
+
+/** Sends a failed message again, as a new message linked to the original. */
+export function resendMessage(orgId: string, messageId: string): Promise<{ id: string; status: string }> {
+  return json('POST', `${org(orgId)}/messages/${encodeURIComponent(messageId)}/resend`);
+}

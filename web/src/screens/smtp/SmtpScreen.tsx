@@ -1,0 +1,205 @@
+// Settings › Emails › Custom sending address. Owners get the status card and the guided
+// setup (provider, guide, settings, check, activation); admins and members the read-only
+// status.
+import { useState } from 'react';
+import { asApiError, fieldErrors, getRelay, listPresets, saveRelay, type ApiError } from '../../api.ts';
+import type { CheckReport, Organization, Preset, Relay, Role } from '../../api-types.ts';
+import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { useLoad } from '../../use-load.ts';
+import { CheckPanel } from '../check/CheckPanel.tsx';
+import { ProviderGuide } from './ProviderGuide.tsx';
+import { ProviderPicker } from './ProviderPicker.tsx';
+import { ReadOnlyStatus } from './ReadOnlyStatus.tsx';
+import { RelayActions } from './RelayActions.tsx';
+import { RelayForm } from './RelayForm.tsx';
+import { applyPreset, CUSTOM_PRESET, EMPTY_FORM, formFromRelay, isDirty, toInput, validate, type FormErrors, type FormField } from './relay-form.ts';
+import { SetupStep } from './SetupStep.tsx';
+import { StatusCard } from './StatusCard.tsx';
+
+export function SmtpScreen({ organization, role, ownerEmail }: { organization: Organization; role: Role; ownerEmail: string }) {
+  if (role !== 'owner') return <ReadOnlyStatus orgId={organization.id} />;
+  return <OwnerSmtp organization={organization} ownerEmail={ownerEmail} />;
+}
+
+function OwnerSmtp({ organization, ownerEmail }: { organization: Organization; ownerEmail: string }) {
+  const { t } = useI18n();
+  const loaded = useLoad(async () => {
+    const [relay, presets] = await Promise.all([getRelay(organization.id), listPresets()]);
+    return { relay, presets };
+  }, [organization.id]);
+  if (loaded.error) return <ErrorNotice error={loaded.error} onRetry={() => void loaded.reload()} />;
+  if (!loaded.data) return <p className="muted">{t('common.loading')}</p>;
+  return <RelaySetup key={organization.id} organization={organization} initialRelay={loaded.data.relay} presets={loaded.data.presets} ownerEmail={ownerEmail} />;
+}
+
+const FIELD_IDS: Record<FormField, string> = {
+  preset: 'provider',
+  host: 'relay-host',
+  port: 'relay-port',
+  security: 'relay-security',
+  username: 'relay-username',
+  password: 'relay-password',
+  fromName: 'relay-from-name',
+  fromEmail: 'relay-from-email',
+  replyTo: 'relay-reply-to',
+  fallbackPolicy: 'relay-policy-fallback',
+  allowSelfSigned: 'relay-self-signed',
+};
+
+function focusField(field: FormField | undefined): void {
+  if (!field) return;
+  requestAnimationFrame(() => {
+    const element = field === 'preset' ? document.querySelector<HTMLInputElement>('input[name="provider"]') : document.getElementById(FIELD_IDS[field]);
+    element?.focus();
+  });
+}
+
+function RelaySetup(props: { organization: Organization; initialRelay: Relay | null; presets: Preset[]; ownerEmail: string }) {
+  const { organization, initialRelay, presets, ownerEmail } = props;
+  const { t } = useI18n();
+  const [relay, setRelay] = useState(initialRelay);
+  const [form, setForm] = useState(initialRelay ? formFromRelay(initialRelay) : EMPTY_FORM);
+  const [clientErrors, setClientErrors] = useState<FormErrors>({});
+  const [validated, setValidated] = useState(false);
+  const [serverError, setServerError] = useState<ApiError>();
+  const [saving, setSaving] = useState(false);
+  const [feedback, setFeedback] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+
+  const presetOf = (id: string) => presets.find((p) => p.id === id) ?? (id ? presets.find((p) => p.id === CUSTOM_PRESET) : undefined);
+  const preset = presetOf(form.preset);
+  const dirty = isDirty(form, relay);
+
+  // Once the owner tried to save, client checks follow their typing; server answers stay until the next save.
+  const live = validated ? validate(form, relay) : clientErrors;
+  const fromServer = serverError ? fieldErrors(serverError) : {};
+  const errors: Partial<Record<FormField, string>> = {};
+  for (const field of Object.keys(FIELD_IDS) as FormField[]) {
+    const key = live[field];
+    if (key) errors[field] = t(key);
+    else if (fromServer[field]) errors[field] = serverError && serverError.code !== 'validation_failed' ? errorText(t, serverError) : fromServer[field];
+  }
+  const formLevelError = serverError && Object.keys(fromServer).length === 0 ? serverError : undefined;
+
+  const save = async (): Promise<Relay | null> => {
+    const found = validate(form, relay);
+    setClientErrors(found);
+    setValidated(true);
+    const first = (Object.keys(FIELD_IDS) as FormField[]).find((f) => found[f]);
+    if (first) {
+      setFeedback(t('smtp.form.fixErrors'));
+      focusField(first);
+      return null;
+    }
+    setSaving(true);
+    setServerError(undefined);
+    setFeedback(t('common.saving'));
+    try {
+      const saved = await saveRelay(organization.id, toInput(form));
+      setRelay(saved);
+      setForm(formFromRelay(saved));
+      setValidated(false);
+      setFeedback(saved.verified ? t('smtp.form.savedVerified') : t('smtp.form.saved'));
+      return saved;
+    } catch (e) {
+      const error = asApiError(e);
+      setServerError(error);
+      setFeedback(t('smtp.form.notSaved'));
+      focusField((Object.keys(fieldErrors(error)) as FormField[]).find((f) => f in FIELD_IDS));
+      return null;
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const onChecked = async (_report: CheckReport) => {
+    try {
+      setRelay(await getRelay(organization.id));
+    } catch {
+      // The check result is on screen; the status refreshes on the next load.
+    }
+  };
+
+  const choose = (next: Preset) => {
+    if (next.id === form.preset) return;
+    setForm(applyPreset(form, next, preset));
+    setServerError(undefined);
+  };
+
+  const verifiedAndClean = relay !== null && relay.verified && !dirty;
+
+  return (
+    <>
+      <StatusCard organization={organization} relay={relay} />
+      <p className="page-announcement" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      {!organization.features.customSmtp ? <p className="notice notice--info">{t('smtp.betaNotice')}</p> : null}
+
+      <SetupStep n={1} title={t('smtp.step.provider')} done={preset !== undefined}>
+        <ProviderPicker
+          presets={presets}
+          selected={preset}
+          folded={relay !== null}
+          error={errors.preset}
+          onSelect={choose}
+        />
+      </SetupStep>
+
+      {preset ? (
+        <>
+          <SetupStep n={2} title={t('smtp.step.guide')}>
+            <ProviderGuide preset={preset} open={!relay?.verified} />
+          </SetupStep>
+          <SetupStep n={3} title={t('smtp.step.settings')} done={relay !== null && !dirty}>
+            {formLevelError ? <ErrorNotice error={formLevelError} /> : null}
+            <RelayForm
+              form={form}
+              preset={preset}
+              relay={relay}
+              errors={errors}
+              onChange={(next) => {
+                setForm(next);
+                if (serverError) setServerError(undefined);
+              }}
+              onSubmit={() => void save()}
+              saving={saving}
+              dirty={dirty}
+              feedback={feedback}
+            />
+          </SetupStep>
+          <SetupStep n={4} title={t('smtp.step.check')} done={verifiedAndClean}>
+            <CheckPanel
+              orgId={organization.id}
+              relay={relay}
+              security={form.security}
+              ownerEmail={ownerEmail}
+              dirty={dirty}
+              prepare={() => (dirty ? save() : Promise.resolve(relay))}
+              onChecked={onChecked}
+            />
+          </SetupStep>
+          {relay ? (
+            <SetupStep n={5} title={t('smtp.step.activate')} done={relay.status === 'active'}>
+              <RelayActions
+                organization={organization}
+                relay={relay}
+                dirty={dirty}
+                onRelay={(next, message) => {
+                  setRelay(next);
+                  setAnnouncement(message);
+                  if (!next) {
+                    setForm(EMPTY_FORM);
+                    setValidated(false);
+                    setFeedback('');
+                  }
+                }}
+              />
+            </SetupStep>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+}
