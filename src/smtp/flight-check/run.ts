@@ -7,83 +7,36 @@
 import net from 'node:net';
 import type tls from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
-import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 import { systemClock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { resolveSmtpTarget } from '../address-guard.ts';
 import type { SmtpTarget } from '../address-guard.ts';
-import type { ExplanationId } from '../explanations.ts';
-import type { StepExplanationId } from './check-explanations.ts';
-import { fromNodemailerError, parseSmtpReply } from '../failure.ts';
-import type { NetworkFailure, SmtpFailure, SmtpStage } from '../failure.ts';
-import { classify } from '../reply-classification.ts';
+import { fromNodemailerError } from '../failure.ts';
+import type { NetworkFailure } from '../failure.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
 import { authenticate } from './auth.ts';
 import { chooseMechanism, offersStarttls, parseCapabilities } from './capabilities.ts';
+import type { StepExplanationId } from './check-explanations.ts';
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
 import type { CertificateProblem } from './messages.ts';
 import { StepRecorder } from './recorder.ts';
 import { connectionPolicy, defaultClientName } from './session-policy.ts';
-import { SessionError, SmtpSession, connectTcp } from './smtp-session.ts';
+import { SmtpSession, connectTcp } from './smtp-session.ts';
 import type { Reply } from './smtp-session.ts';
-import { composeTestMessage } from './test-message.ts';
+import { StepIo, isSuccess, networkOf, replyData, replyFailure, shown } from './step-io.ts';
+import type { Started } from './step-io.ts';
 import { verifyCertificate } from './tls-certificate.ts';
-import type { Capabilities, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckTimeouts, StepData, StepId } from './types.ts';
+import { checkEnvelope, finishTransaction } from './transaction.ts';
+import type { Capabilities, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckTimeouts, StepData } from './types.ts';
 
-const STAGE: Record<StepId, SmtpStage> = {
-  dns: 'dns',
-  connect: 'connect',
-  greeting: 'greeting',
-  tls: 'tls',
-  ehlo: 'ehlo',
-  auth: 'auth',
-  sender: 'mail',
-  recipient: 'rcpt',
-  'test-email': 'message',
-};
-
-/** Refusals a server gives at RCPT TO that are about the sender (Postfix checks the sender there). */
-const SENDER_REFUSALS: ReadonlySet<ExplanationId> = new Set(['send-as-denied', 'sender-rejected']);
-/** Providers that check send-as rights only once the message is sent. */
-const SEND_AS_CHECKED_AFTER_DATA = new Set(['microsoft-365', 'outlook']);
 /** How long a connection that never greeted gets to prove it expects implicit TLS. */
 const IMPLICIT_TLS_PROBE_MS = 3000;
 
 const ADDRESS = /^[^\s<>()[\]\\,;:"@\p{Cc}\p{Cf}]+@[^\s<>()[\]\\,;:"@\p{Cc}\p{Cf}]+$/u;
 
-const isSuccess = (reply: Reply): boolean => reply.code >= 200 && reply.code < 300;
-
-function replyFailure(stage: SmtpStage, reply: Reply): SmtpFailure {
-  const parsed = parseSmtpReply(reply.text);
-  return { stage, code: reply.code, ...(parsed.enhanced ? { enhanced: parsed.enhanced } : {}), text: parsed.text };
-}
-
-function networkOf(error: unknown, fallback: NetworkFailure): NetworkFailure {
-  if (error instanceof SessionError) return error.network;
-  return fromNodemailerError(error).network ?? fallback;
-}
-
-/** Owner input shown in a detail line: printable and bounded (it may reach a terminal). */
-function shown(text: string): string {
-  const printable = text.replace(/[\p{Cc}\p{Cf}]/gu, '?');
-  return printable.length > 100 ? `${printable.slice(0, 99)}…` : printable;
-}
-
-function dotStuffed(raw: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const stream = new DataStream();
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('error', reject);
-    stream.end(raw);
-  });
-}
-
-type Started = { clock: number; real: number };
-
 class CheckSession {
   private session: SmtpSession | undefined;
+  private io: StepIo | undefined;
   private target!: SmtpTarget;
   private deadline = 0;
   private starttlsOffered = false;
@@ -115,8 +68,17 @@ class CheckSession {
       if (!(await this.greeting())) return;
       if (!(await this.hello())) return;
       if (!(await this.authenticate())) return;
-      if (!(await this.envelope())) return;
-      await this.finishTransaction();
+      const transaction = {
+        io: this.steps,
+        input: this.input,
+        toEmail: this.toEmail,
+        target: this.target,
+        capabilities: this.capabilities,
+        clock: this.deps.clock ?? systemClock,
+        messageIdDomain: this.deps.messageIdDomain,
+      };
+      if (!(await checkEnvelope(transaction))) return;
+      this.testEmail = await finishTransaction(transaction);
     } finally {
       if (this.r.hasFailed) this.session?.destroy();
       else this.session?.quit();
@@ -126,6 +88,11 @@ class CheckSession {
   private get socket(): SmtpSession {
     if (!this.session) throw new Error('no SMTP session');
     return this.session;
+  }
+
+  private get steps(): StepIo {
+    if (!this.io) throw new Error('no SMTP session');
+    return this.io;
   }
 
   /** Delivery's TLS options for the host the guard approved (its normalised name). */
@@ -178,6 +145,7 @@ class CheckSession {
     const data: StepData = { address, port };
     try {
       this.session = new SmtpSession(await connectTcp(address, port, family, this.timeouts.connection));
+      this.io = new StepIo(this.r, this.session, this.timeouts.socket);
       // As in delivery, the connection budget (TLS, greeting, STARTTLS) starts once the socket is open.
       this.deadline = performance.now() + this.timeouts.connection;
     } catch (error) {
@@ -301,11 +269,10 @@ class CheckSession {
     this.starttlsOffered = !first.heloOnly && offersStarttls(first.text);
     if (security === 'starttls') {
       // As delivery (requireTLS), STARTTLS is sent even when the server does not offer it.
-      const reply = await this.command('STARTTLS', 'tls', started);
+      const reply = await this.steps.command('STARTTLS', 'tls', started);
       if (!reply) return false;
       if (!isSuccess(reply)) {
-        const text = sanitizeReply(reply.text);
-        const outcome = { detail: this.starttlsOffered ? this.t.tlsStarttlsRefused : this.t.tlsStarttlsNotOffered, data: text ? { reply: text } : {} };
+        const outcome = { detail: this.starttlsOffered ? this.t.tlsStarttlsRefused : this.t.tlsStarttlsNotOffered, data: replyData(reply) };
         const failure = replyFailure('tls', reply);
         this.r.fail('tls', started, outcome, failure, this.starttlsOffered ? {} : { explanation: 'starttls-not-offered' });
         return false;
@@ -330,16 +297,18 @@ class CheckSession {
 
   /** EHLO, falling back to HELO as nodemailer does (not when STARTTLS is required). */
   private async ehlo(started: Started): Promise<{ text: string; heloOnly: boolean } | undefined> {
-    const ehlo = await this.command(`EHLO ${this.clientName}`, 'ehlo', started);
+    const ehlo = await this.steps.command(`EHLO ${this.clientName}`, 'ehlo', started);
     if (!ehlo) return undefined;
     if (isSuccess(ehlo)) return { text: ehlo.text, heloOnly: false };
     if (ehlo.code !== 421 && this.input.security !== 'starttls') {
-      const helo = await this.command(`HELO ${this.clientName}`, 'ehlo', started);
+      const helo = await this.steps.command(`HELO ${this.clientName}`, 'ehlo', started);
       if (!helo) return undefined;
       if (isSuccess(helo)) return { text: helo.text, heloOnly: true };
-      return this.refused('ehlo', started, this.t.ehloRefused, helo);
+      this.steps.refused('ehlo', started, this.t.ehloRefused, helo);
+      return undefined;
     }
-    return this.refused('ehlo', started, this.t.ehloRefused, ehlo);
+    this.steps.refused('ehlo', started, this.t.ehloRefused, ehlo);
+    return undefined;
   }
 
   private recordCapabilities(started: Started, hello: { text: string; heloOnly: boolean }): void {
@@ -366,136 +335,16 @@ class CheckSession {
     try {
       reply = await authenticate(this.socket, mechanism, { user: username, pass: password }, this.timeouts.socket);
     } catch (error) {
-      this.lost('auth', started, error);
+      this.steps.lost('auth', started, error);
       return false;
     }
-    const text = sanitizeReply(reply.text);
-    const data: StepData = { authMechanism: mechanism, ...(text ? { reply: text } : {}) };
+    const data: StepData = { authMechanism: mechanism, ...replyData(reply) };
     if (!isSuccess(reply)) {
       this.r.fail('auth', started, { detail: this.t.authRefused(shown(username)), data }, replyFailure('auth', reply));
       return false;
     }
     this.r.ok('auth', started, { detail: this.t.authOk(shown(username), mechanism), data });
     return true;
-  }
-
-  // ── sender and recipient ──
-
-  private async envelope(): Promise<boolean> {
-    const from = this.input.fromEmail;
-    const to = this.toEmail;
-    const utf8 = /[^\x20-\x7e]/.test(from + to) && this.capabilities?.smtputf8 ? ' SMTPUTF8' : '';
-    const senderStarted = this.r.start();
-    const mail = await this.command(`MAIL FROM:<${from}>${utf8}`, 'sender', senderStarted);
-    if (!mail) return false;
-    const mailText = sanitizeReply(mail.text);
-    const senderData: StepData = { sender: shown(from), ...(mailText ? { reply: mailText } : {}) };
-    if (!isSuccess(mail)) {
-      return this.refused('sender', senderStarted, this.t.senderRefused(shown(from)), mail, senderData) ?? false;
-    }
-    const senderEnded = this.r.start();
-    const senderOk = () => {
-      const note = SEND_AS_CHECKED_AFTER_DATA.has(this.input.preset ?? '') && !this.input.sendTestEmail ? this.t.senderCheckedAtDelivery : '';
-      this.r.ok('sender', senderStarted, { detail: this.t.senderOk(shown(from)) + note, data: senderData }, senderEnded.clock);
-    };
-
-    const rcptStarted = this.r.start();
-    let rcpt: Reply;
-    try {
-      rcpt = await this.socket.command(`RCPT TO:<${to}>`, this.timeouts.socket);
-    } catch (error) {
-      senderOk();
-      this.lost('recipient', rcptStarted, error);
-      return false;
-    }
-    const rcptText = sanitizeReply(rcpt.text);
-    const recipientData: StepData = { recipient: shown(to), ...(rcptText ? { reply: rcptText } : {}) };
-    if (isSuccess(rcpt)) {
-      senderOk();
-      this.r.ok('recipient', rcptStarted, { detail: this.t.recipientOk(shown(to)), data: recipientData });
-      return true;
-    }
-    const failure = replyFailure('rcpt', rcpt);
-    if (SENDER_REFUSALS.has(classify(failure).explanation)) {
-      // Postfix (smtpd_delay_reject) and others answer a sender refusal at RCPT TO: it is
-      // the sender the owner has to fix, so the sender step is the one that fails.
-      const data: StepData = { sender: shown(from), ...(rcptText ? { reply: rcptText } : {}) };
-      this.r.fail('sender', senderStarted, { detail: this.t.senderRefusedAtRcpt(shown(from)), data }, failure);
-      return false;
-    }
-    senderOk();
-    this.r.fail('recipient', rcptStarted, { detail: this.t.recipientRefused(shown(to)), data: recipientData }, failure);
-    return false;
-  }
-
-  // ── test email, or RSET to leave the transaction unsent ──
-
-  private async finishTransaction(): Promise<void> {
-    const to = this.toEmail;
-    if (!this.input.sendTestEmail) {
-      await this.socket.command('RSET', this.timeouts.socket).catch(() => undefined);
-      this.r.skip('test-email', this.t.testEmailNotRequested);
-      return;
-    }
-    const started = this.r.start();
-    const clock = this.deps.clock ?? systemClock;
-    const { raw, messageId } = await composeTestMessage({
-      from: this.input.fromEmail,
-      to,
-      host: this.target.host,
-      port: this.target.port,
-      date: new Date(clock.now()),
-      ...(this.deps.messageIdDomain ? { messageIdDomain: this.deps.messageIdDomain } : {}),
-    });
-    this.testEmail = { to, messageId, accepted: false };
-    const data = await this.command('DATA', 'test-email', started);
-    if (!data) return;
-    const base: StepData = { recipient: shown(to), messageId };
-    if (data.code !== 354) {
-      this.refused('test-email', started, this.t.testEmailRefused(shown(to)), data, base, 'data');
-      return;
-    }
-    this.socket.write(await dotStuffed(raw));
-    let final: Reply;
-    try {
-      final = await this.socket.read(this.timeouts.socket);
-    } catch (error) {
-      this.lost('test-email', started, error);
-      return;
-    }
-    const text = sanitizeReply(final.text);
-    if (text) this.testEmail.reply = text;
-    const stepData: StepData = { ...base, ...(text ? { reply: text } : {}) };
-    if (!isSuccess(final)) {
-      this.refused('test-email', started, this.t.testEmailRefused(shown(to)), final, stepData);
-      return;
-    }
-    this.testEmail.accepted = true;
-    this.r.ok('test-email', started, { detail: this.t.testEmailSent(shown(to)), data: stepData });
-  }
-
-  // ── helpers ──
-
-  /** Sends a command; a connection that breaks or goes silent fails `step`. */
-  private async command(line: string, step: StepId, started: Started): Promise<Reply | undefined> {
-    try {
-      return await this.socket.command(line, this.timeouts.socket);
-    } catch (error) {
-      this.lost(step, started, error);
-      return undefined;
-    }
-  }
-
-  private refused(step: StepId, started: Started, detail: string, reply: Reply, data?: StepData, stage: SmtpStage = STAGE[step]): undefined {
-    const text = sanitizeReply(reply.text);
-    this.r.fail(step, started, { detail, data: { ...data, ...(text ? { reply: text } : {}) } }, replyFailure(stage, reply));
-    return undefined;
-  }
-
-  private lost(step: StepId, started: Started, error: unknown): void {
-    const network = networkOf(error, 'ECONNRESET');
-    const detail = network === 'NOT_SMTP' ? this.t.greetingNotSmtp : this.t.connectionLost;
-    this.r.fail(step, started, { detail }, { stage: STAGE[step], network }, { capMs: this.timeouts.socket });
   }
 }
 
