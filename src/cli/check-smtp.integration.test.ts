@@ -117,6 +117,7 @@ describe('relais check-smtp', () => {
     await withFixture({ host: '127.0.0.26', port: 587, script: { auth: () => reply } }, async (fixture) => {
       const run = await checkSmtp([...settings(fixture), '--preset', 'microsoft-365', '--json'], { stdin: PASSWORD });
       const report = assertJsonFailure(run, 'auth', 'microsoft-smtp-auth-disabled');
+      assert.equal(report.passed, false);
       assert.equal(report.settings.username, USER);
       assert.equal(report.locale, 'en');
       assert.equal(report.steps.length, 9);

@@ -325,6 +325,7 @@ describe('flight check: everything passes', () => {
         { guard: GUARD, ca: [TEST_CA], timeouts: FAST, onStep: (s) => live.push(`${s.id}:${s.status}`) },
       );
       assert.equal(passed(report), true);
+      assert.equal(report.passed, true);
       assert.deepEqual(live, ['dns:ok', 'connect:ok', 'greeting:ok', 'tls:ok', 'ehlo:ok', 'auth:ok', 'sender:ok', 'recipient:ok', 'test-email:ok']);
       assert.equal(step(report, 'tls').data?.tlsVersion, 'TLSv1.3');
       assert.equal(step(report, 'tls').data?.certificate?.subject, 'relay.test');

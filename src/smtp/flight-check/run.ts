@@ -386,6 +386,7 @@ export async function runFlightCheck(input: FlightCheckInput, deps: FlightCheckD
       allowSelfSigned: input.allowSelfSigned ?? false,
     },
     locale: input.locale,
+    passed: steps.every((step) => step.status !== 'fail'),
     startedAt: new Date(startedAt).toISOString(),
     // The sum of the reported steps, so a coarse failure is not undone by the total.
     durationMs: steps.reduce((sum, step) => sum + step.durationMs, 0),

@@ -142,6 +142,8 @@ export interface FlightCheckReport {
     allowSelfSigned: boolean;
   };
   locale: Locale;
+  /** No step failed (warnings do not count): the settings work end to end. */
+  passed: boolean;
   /** ISO 8601. */
   startedAt: string;
   durationMs: number;
