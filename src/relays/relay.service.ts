@@ -168,24 +168,38 @@ export class RelayService {
     const relay = await this.get(organizationId);
     const settings = this.transportSettings(relay);
     const check = await (this.deps.check ?? checkConnection)(settings);
+    const updated = await this.recordCheck(
+      organizationId,
+      relay.version,
+      { passed: check.passed, errorCode: check.failure?.code ?? null, reply: check.failure?.reply ?? null, failedStep: check.failure?.step ?? null },
+      actor,
+    );
+    return { relay: updated, check, version: relay.version };
+  }
+
+  /**
+   * Records the outcome of a check of the saved settings `version` (the connection check or
+   * the full flight check). A pass makes that version activatable; a failure withdraws it.
+   * An outcome about a version that was replaced during the check changes nothing.
+   */
+  async recordCheck(
+    organizationId: string,
+    version: number,
+    outcome: { passed: boolean; errorCode: string | null; reply: string | null; failedStep: string | null },
+    actor: Actor,
+  ): Promise<Relay> {
     const { db, clock } = this.deps;
     const updated = await db.transaction().execute(async (tx) => {
       const current = await findRelayByOrganization(tx, organizationId);
       // Settings saved during the check: the outcome is about settings that no longer exist.
-      if (!current || current.version !== relay.version) return current;
+      if (!current || current.version !== version) return current;
       const now = clock.now();
-      const status = statusAfterCheck(current.status, check.passed);
+      const status = statusAfterCheck(current.status, outcome.passed);
       const next: Relay = {
         ...current,
-        lastCheck: {
-          version: current.version,
-          at: now,
-          passed: check.passed,
-          errorCode: check.failure?.code ?? null,
-          reply: check.failure?.reply ?? null,
-        },
-        verifiedVersion: check.passed ? current.version : current.verifiedVersion === current.version ? null : current.verifiedVersion,
-        verifiedAt: check.passed ? now : current.verifiedAt,
+        lastCheck: { version: current.version, at: now, passed: outcome.passed, errorCode: outcome.errorCode, reply: outcome.reply },
+        verifiedVersion: outcome.passed ? current.version : current.verifiedVersion === current.version ? null : current.verifiedVersion,
+        verifiedAt: outcome.passed ? now : current.verifiedAt,
         status,
         statusChangedAt: status === current.status ? current.statusChangedAt : now,
         updatedAt: now,
@@ -196,13 +210,18 @@ export class RelayService {
         actor,
         action: 'relay.checked',
         target: 'smtp-relay',
-        details: { version: current.version, passed: check.passed, ...(check.failure ? { failedStep: check.failure.step, errorCode: check.failure.code } : {}) },
+        details: { version: current.version, passed: outcome.passed, ...(outcome.failedStep ? { failedStep: outcome.failedStep, errorCode: outcome.errorCode } : {}) },
         at: now,
       });
       return next;
     });
     if (!updated) throw relayNotFound(organizationId);
-    return { relay: updated, check, version: relay.version };
+    return updated;
+  }
+
+  /** Guard options and trust settings for connections to relays (the flight check uses the same). */
+  get connectionOptions(): RelayConnectionOptions {
+    return this.deps.connection;
   }
 
   /** Puts the relay in use from the next message on. Requires a passed check of exactly the saved version. */
