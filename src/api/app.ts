@@ -14,6 +14,8 @@ import { auditRoutes } from '../tenants/audit.routes.ts';
 import { messageRoutes } from '../outbox/message.routes.ts';
 import { eventRoutes } from '../outbox/event.routes.ts';
 import { relayRoutes } from '../relays/relay.routes.ts';
+import { relayCheckRoutes } from '../relays/relay-check.routes.ts';
+import type { CheckLimits } from '../relays/check-limiter.ts';
 import { registerAccessControl } from './access-control.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -30,6 +32,8 @@ declare module 'fastify' {
 export interface AppDeps extends RelaisDeps {
   /** The demo's capture server, shown at /dev/inbox. */
   devInbox?: DevInbox;
+  /** Flight checks allowed per organization and per person (default 10 an hour). */
+  checkLimits?: CheckLimits;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -80,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(messageRoutes(relais));
   await app.register(eventRoutes(relais));
   await app.register(relayRoutes(relais));
+  await app.register(relayCheckRoutes(relais, deps.checkLimits));
   if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
   if (sendIndex) await app.register(webRoutes());
 

@@ -1,0 +1,97 @@
+// HTTP: POST /v1/organizations/{orgId}/smtp-relay/check — the flight check, as JSON or
+// streamed step by step (NDJSON: one {"step"} line per finished step, then {"report"}).
+import { PassThrough } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../api/access-control.ts';
+import { AppError } from '../errors.ts';
+import type { Locale } from '../glossary.ts';
+import type { Relais } from '../relais.ts';
+import { organizationIdParam } from '../tenants/organization.routes.ts';
+import { CheckLimiter, type CheckLimits } from './check-limiter.ts';
+import { PRESET_IDS } from './presets.ts';
+import { RelayCheckService } from './relay-check.service.ts';
+
+const settings = z.strictObject({
+  preset: z.enum(PRESET_IDS).optional(),
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(['tls', 'starttls', 'none']),
+  username: z.string().max(320),
+  password: z.string().min(1).max(1024).optional(),
+  fromEmail: z.string().max(254),
+  allowSelfSigned: z.boolean().optional(),
+});
+
+const body = z
+  .strictObject({
+    settings: settings.optional().describe('check these settings instead of the saved ones (nothing is recorded)'),
+    toEmail: z.string().max(254).optional().describe("recipient for RCPT TO and the test email; the requester's own address by default"),
+    sendTestEmail: z.boolean().optional(),
+    confirmRecipient: z.boolean().optional().describe('required to send the test email to an address other than your own'),
+  })
+  .default({});
+
+/** `fr` or `en` from Accept-Language, else the organization's locale. */
+function localeOf(header: string | undefined, fallback: Locale): Locale {
+  const first = header?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
+  return first === 'en' || first === 'fr' ? first : fallback;
+}
+
+export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyPluginAsyncZod {
+  const service = new RelayCheckService(relais.relays, new CheckLimiter(relais.clock, limits));
+  return async (app) => {
+    app.post(
+      '/v1/organizations/:orgId/smtp-relay/check',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: ['smtp-relay'],
+          summary: 'Flight check: test the relay step by step and explain any failure',
+          description:
+            'DNS and address guard, TCP, greeting, TLS, EHLO, AUTH, MAIL FROM, RCPT TO and optionally a test email. Checks the saved settings (a pass verifies that exact version, which activation requires) or the `settings` sent. Send `Accept: application/x-ndjson` to receive each step as it completes. At most 10 checks an hour per organization and per person.',
+          params: z.object({ orgId: organizationIdParam }),
+          body,
+        },
+      },
+      async (request, reply) => {
+        const { orgId } = request.params;
+        const org = await relais.organizations.get(orgId);
+        const input = {
+          ...(request.body.settings ? { settings: request.body.settings } : {}),
+          ...(request.body.toEmail ? { toEmail: request.body.toEmail } : {}),
+          ...(request.body.sendTestEmail !== undefined ? { sendTestEmail: request.body.sendTestEmail } : {}),
+          ...(request.body.confirmRecipient !== undefined ? { confirmRecipient: request.body.confirmRecipient } : {}),
+          locale: localeOf(request.headers['accept-language'], org.locale),
+        };
+        const actor = actorOf(request);
+        if (!(request.headers.accept ?? '').includes('application/x-ndjson')) {
+          return service.check(orgId, input, actor);
+        }
+        // Streamed: the response starts with the first finished step, so refusals that come
+        // before any connection (validation, rate limit) still get their HTTP status.
+        const stream = new PassThrough();
+        let started = false;
+        const start = () => {
+          if (started) return;
+          started = true;
+          void reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(stream);
+        };
+        try {
+          const result = await service.check(orgId, input, actor, (step) => {
+            start();
+            stream.write(`${JSON.stringify({ step })}\n`);
+          });
+          start();
+          stream.end(`${JSON.stringify(result)}\n`);
+        } catch (error) {
+          if (!started) throw error;
+          request.log.error({ err: error }, 'flight check failed while streaming');
+          const e = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'The check stopped unexpectedly.' };
+          stream.end(`${JSON.stringify({ error: e })}\n`);
+        }
+        return reply;
+      },
+    );
+  };
+}
