@@ -13,6 +13,7 @@ export function parseSmtpUrl(url: string): TransportSettings {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port: u.port ? Number(u.port) : secure ? 465 : 587,
     security: secure ? 'tls' : u.searchParams.get('starttls') === 'required' ? 'starttls' : 'none',
+    opportunisticTls: !secure,
   };
   if (u.username) settings.auth = { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) };
   return settings;
@@ -31,8 +32,9 @@ export function nodemailerOptions(settings: TransportSettings): SMTPPool.Options
     port: settings.port,
     secure: settings.security === 'tls',
     requireTLS: settings.security === 'starttls',
-    // 'none' means no TLS at all only for operator-approved plain relays; otherwise STARTTLS is used when offered.
-    ignoreTLS: false,
+    // A relay set to 'none' speaks plain text, exactly as its flight check did; the platform
+    // sender given as smtp:// upgrades with STARTTLS whenever the server offers it.
+    ignoreTLS: settings.security === 'none' && !settings.opportunisticTls,
     maxConnections: settings.maxConnections ?? 5,
     maxMessages: 100,
     connectionTimeout: timeouts.connection,

@@ -26,6 +26,8 @@ export interface TransportSettings {
   port: number;
   /** 'tls' = implicit TLS (465), 'starttls' = upgrade required, 'none' = plain (opportunistic STARTTLS off). */
   security: 'tls' | 'starttls' | 'none';
+  /** With 'none': still upgrade with STARTTLS when the server offers it (the operator's own sender). */
+  opportunisticTls?: boolean;
   auth?: { user: string; pass: string };
   /** Accept a certificate that does not chain to a trusted authority. Off unless an owner turns it on. */
   allowSelfSigned?: boolean;
