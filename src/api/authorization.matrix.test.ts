@@ -67,6 +67,7 @@ const MATRIX: Record<string, Case> = {
   'POST /v1/organizations/:orgId/smtp-relay/deactivate': { url: '/v1/organizations/acme/smtp-relay/deactivate', expect: organization(200, OWNERS) },
   // The stored relay's loopback host is refused by the address guard: the check answers 200 with a failed first step.
   'POST /v1/organizations/:orgId/smtp-relay/check': { url: '/v1/organizations/acme/smtp-relay/check', payload: () => ({}), expect: organization(200, OWNERS) },
+  'POST /v1/organizations/:orgId/smtp-relay/detect': { url: '/v1/organizations/acme/smtp-relay/detect', payload: () => ({ host: '127.0.0.1' }), expect: organization(200, OWNERS) },
   'POST /v1/organizations/:orgId/smtp-relay/verify': { url: '/v1/organizations/acme/smtp-relay/verify', expect: organization(200, OWNERS) },
   'PUT /v1/organizations/:orgId/smtp-relay': {
     url: '/v1/organizations/acme/smtp-relay',

@@ -104,6 +104,16 @@ for (const dialect of await dialects()) {
       assert.equal(mail?.parsed.from?.value[0]?.address, 'formation@acme.test');
     });
 
+    test('auto-detection reports what the relay offers and recommends STARTTLS on 587', async () => {
+      const res = await call('POST', '/detect', { host: '127.0.0.16' });
+      assert.equal(res.statusCode, 200, res.body);
+      const detection = res.json();
+      const submission = detection.ports.find((p: { port: number }) => p.port === 587);
+      assert.equal(submission.reachable, true);
+      assert.equal(submission.starttls, true);
+      assert.deepEqual(detection.recommended, { port: 587, security: 'starttls' });
+    });
+
     test('no response and no log line carries the password', () => {
       for (const secret of [GOOD, BAD]) {
         const forms = [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')];

@@ -93,5 +93,20 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
         return reply;
       },
     );
+
+    app.post(
+      '/v1/organizations/:orgId/smtp-relay/detect',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: ['smtp-relay'],
+          summary: 'Security auto-detection: try the usual ports of a host and report what each offers',
+          description: 'Ports 465, 587, 2525 and 25 (those the operator allows), with a recommended port and security. Counts towards the check limit.',
+          params: z.object({ orgId: organizationIdParam }),
+          body: z.strictObject({ host: z.string().min(1).max(253) }),
+        },
+      },
+      async (request) => service.detect(request.params.orgId, request.body.host, actorOf(request)),
+    );
   };
 }

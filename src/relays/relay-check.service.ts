@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import type { Locale } from '../glossary.ts';
 import { isValidAddress } from '../outbox/message.ts';
-import { firstFailure, runFlightCheck, type FlightCheckReport, type FlightCheckStep } from '../smtp/flight-check.ts';
+import { detectSecurity, firstFailure, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../smtp/flight-check.ts';
 import type { Actor } from '../tenants/actor.ts';
 import type { CheckLimiter } from './check-limiter.ts';
 import type { RelayService } from './relay.service.ts';
@@ -125,5 +125,16 @@ export class RelayCheckService {
       actor,
     );
     return { report, recordedVersion: savedVersion };
+  }
+
+  /** Tries the usual ports of a host (465, 587, 2525, 25) and reports what each offers. Counts as a check. */
+  async detect(organizationId: string, host: string, actor: Actor): Promise<SecurityDetection> {
+    await this.relays.find(organizationId);
+    this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    const options = this.relays.connectionOptions;
+    return detectSecurity(host, {
+      guard: { allowedPorts: options.allowedPorts, allowPrivate: options.allowPrivate, ...(options.resolver ? { resolver: options.resolver } : {}) },
+      ...(this.ca ?? options.ca ? { ca: this.ca ?? options.ca } : {}),
+    });
   }
 }
