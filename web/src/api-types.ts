@@ -77,8 +77,13 @@ export interface Relay {
   verifiedAt: string | null;
   lastCheck: { version: number; at: string; passed: boolean; errorCode: string | null; reply: string | null } | null;
   warnings: { code: string; message: string }[];
-  /** Assumed (relay health): why a failing relay fails, explained for its provider. */
-  failure?: { since?: string; explanation?: Explanation; reply?: string | null } | null;
+  /**
+   * Why the relay fails, explained for its provider (relay health): `since` is set once the
+   * relay is `failing`, null while failures in a row are only being counted.
+   */
+  failure?: { since: string | null; errorCode: string; reply: string | null; at: string; consecutiveFailures: number; explanation: Explanation } | null;
+  /** Whether a sending limit holds mail back right now (relay limits). */
+  usage?: { state: 'ok' | 'busy' | 'rate_limited' | 'daily_quota'; resumesAt: string | null };
   createdAt: string;
   updatedAt: string;
 }
@@ -140,8 +145,6 @@ export interface CheckStep {
   explanation?: Explanation;
   /** Stable error code, when the API gives one without an explanation. */
   errorCode?: string;
-  /** The API in use cannot check this step (connection check standing in for the flight check). */
-  unsupported?: boolean;
 }
 
 export interface CheckReport {

@@ -178,10 +178,10 @@ export function setCustomSmtp(orgId: string, on: boolean): Promise<Organization>
 
 // --- relay ----------------------------------------------------------------------------
 
-/** The relay settings, or null when none are saved. */
-export async function getRelay(orgId: string): Promise<Relay | null> {
+/** The relay settings, or null when none are saved; `lang` is the language of a failure's explanation. */
+export async function getRelay(orgId: string, lang: Lang): Promise<Relay | null> {
   try {
-    return await json<Relay>('GET', `${org(orgId)}/smtp-relay`);
+    return await json<Relay>('GET', `${org(orgId)}/smtp-relay`, { query: { lang } });
   } catch (error) {
     if (error instanceof ApiError && error.code === 'relay_not_found') return null;
     throw error;
@@ -223,7 +223,6 @@ export function checkSteps(security: Security): StepId[] {
 
 export interface CheckOptions {
   lang: Lang;
-  security: Security;
   /** Also send a real test email to the signed-in owner's address. */
   sendTestEmail: boolean;
   /** Called as each step completes, when the API streams the check. */
@@ -231,23 +230,16 @@ export interface CheckOptions {
 }
 
 /**
- * Runs the flight check of the saved settings: `POST …/smtp-relay/check`. The API answers
- * the whole report as JSON, or streams it as NDJSON (one `{ "step": … }` line per finished
- * step, then `{ "report": … }`), in which case `onStep` sees each step as it completes.
- * Where the flight check route does not exist yet, the connection check
- * (`POST …/smtp-relay/verify`: DNS, TCP, greeting, TLS, AUTH) stands in for it.
+ * Runs the flight check of the saved settings: `POST …/smtp-relay/check`, streamed as NDJSON
+ * (one `{ "step": … }` line per finished step, then `{ "report": … }`) so that `onStep` sees
+ * each step as it completes; a server answering plain JSON gives the whole report at once.
+ * Explanations come in `lang`. A pass verifies the saved version, which activation requires.
  */
 export async function runCheck(orgId: string, options: CheckOptions): Promise<CheckReport> {
-  let response: Response;
-  try {
-    response = await send('POST', `${org(orgId)}/smtp-relay/check`, {
-      body: options.sendTestEmail ? { sendTestEmail: true } : {},
-      headers: { 'accept-language': options.lang, accept: 'application/x-ndjson, application/json' },
-    });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return runVerify(orgId, options.security);
-    throw error;
-  }
+  const response = await send('POST', `${org(orgId)}/smtp-relay/check`, {
+    body: options.sendTestEmail ? { sendTestEmail: true } : {},
+    headers: { 'accept-language': options.lang, accept: 'application/x-ndjson, application/json' },
+  });
   if ((response.headers.get('content-type') ?? '').includes('ndjson') && response.body) return readStream(response.body, options.onStep);
   return normalizeReport(await response.json());
 }
@@ -288,41 +280,6 @@ async function readStream(body: ReadableStream<Uint8Array>, onStep?: (step: Chec
   }
   handle(buffer);
   return report ?? { passed: seen.every((s) => s.status !== 'fail'), steps: seen };
-}
-
-interface VerifyResult {
-  passed: boolean;
-  steps: { name: 'resolve' | 'connect' | 'tls' | 'greeting' | 'auth'; status: 'ok' | 'fail' | 'skipped'; ms: number | null; detail?: string }[];
-  failure: { step: string; code: string; message: string; reply: string | null } | null;
-}
-
-/** The connection check, reported as flight check steps; the steps it does not cover say so. */
-async function runVerify(orgId: string, security: Security): Promise<CheckReport> {
-  const result = await json<VerifyResult>('POST', `${org(orgId)}/smtp-relay/verify`);
-  const byName = new Map(result.steps.map((s) => [s.name, s]));
-  const SOURCE: Partial<Record<StepId, VerifyResult['steps'][number]['name']>> = {
-    dns: 'resolve',
-    connect: 'connect',
-    greeting: 'greeting',
-    tls: 'tls',
-    ehlo: 'greeting',
-    auth: 'auth',
-  };
-  const steps = checkSteps(security).map((id): CheckStep => {
-    const source = SOURCE[id] ? byName.get(SOURCE[id]) : undefined;
-    if (!source) return { id, status: 'skipped', durationMs: 0, detail: '', unsupported: true };
-    // The connection check reads the EHLO reply with the greeting: EHLO shares its outcome.
-    if (id === 'ehlo') return { id, status: source.status === 'ok' ? 'ok' : 'skipped', durationMs: 0, detail: '' };
-    const failed = source.status === 'fail' && result.failure;
-    return {
-      id,
-      status: source.status,
-      durationMs: source.ms ?? 0,
-      detail: source.detail ?? '',
-      ...(failed ? { errorCode: result.failure?.code ?? '', data: { ...(result.failure?.reply ? { reply: result.failure.reply } : {}) } } : {}),
-    };
-  });
-  return { passed: result.passed, steps };
 }
 
 // --- delivery log ---------------------------------------------------------------------

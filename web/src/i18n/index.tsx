@@ -55,6 +55,8 @@ export interface I18n {
   t(key: MessageKey, vars?: Vars): string;
   /** A date and time in the reader's language, e.g. "12 mars 2026 à 14:05". */
   dateTime(iso: string): string;
+  /** The plural category of a count in the reader's language (French: 0 and 1 are singular). */
+  plural(count: number): 'one' | 'other';
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -62,11 +64,13 @@ const I18nContext = createContext<I18n | null>(null);
 export function I18nProvider({ lang, setLang, children }: { lang: Lang; setLang: (lang: Lang) => void; children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const format = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    const rules = new Intl.PluralRules(lang);
     return {
       lang,
       setLang,
       t: (key, vars) => translate(lang, key, vars),
       dateTime: (iso) => format.format(new Date(iso)),
+      plural: (count) => (rules.select(count) === 'one' ? 'one' : 'other'),
     };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

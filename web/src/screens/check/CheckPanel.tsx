@@ -45,7 +45,6 @@ export function CheckPanel(props: {
       setAnnounce(t('check.running'));
       const report = await runCheck(orgId, {
         lang,
-        security: saved.security,
         sendTestEmail,
         onStep: (step) => {
           setRows((current) => new Map(current).set(step.id, { kind: 'done', step }));

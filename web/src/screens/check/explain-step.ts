@@ -1,5 +1,5 @@
-// The explanation to show for a failed or warning step: the API's own when it sends one;
-// otherwise (an API that only gives an error code) a general one from the dictionaries.
+// The explanation to show for a failed or warning step: the API's own (the flight check
+// explains every failure); a general one should a failed step ever come without it.
 import type { CheckStep, Explanation } from '../../api-types.ts';
 import { isMessageKey, type I18n } from '../../i18n/index.tsx';
 
@@ -11,12 +11,12 @@ export function explainStep(step: CheckStep, t: I18n['t']): Explanation | undefi
   if (step.status !== 'fail') return undefined;
   const code = step.errorCode ?? '';
   const titleKey = `error.${code}`;
-  const fixKey = `check.fix.${code}`;
   const reply = step.data?.reply;
   return {
     title: isMessageKey(titleKey) ? t(titleKey) : t('check.failedStep', { step: t(`check.step.${step.id}`) }),
-    cause: step.detail,
-    fix: isMessageKey(fixKey) ? t(fixKey).split('\n') : [t('check.fix.generic')],
+    // The step's detail may be the server's reply, which is quoted apart.
+    cause: step.detail === reply ? '' : step.detail,
+    fix: [t('check.fix.generic')],
     ...(reply ? { reply } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { LogFilters } from './LogFilters.tsx';
 import { MessageTable } from './MessageTable.tsx';
 
 export function DeliveryLogScreen({ orgId }: { orgId: string }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const [filters, setFilters] = useState<MessageFilters>({});
   const [more, setMore] = useState<{ messages: Message[]; nextCursor: string | null } | null>(null);
   const [moreError, setMoreError] = useState<ApiError>();
@@ -50,7 +50,7 @@ export function DeliveryLogScreen({ orgId }: { orgId: string }) {
       {page && unapplied.some((k) => k !== 'recipient') ? <p className="muted">{t('log.filteredLocally')}</p> : null}
       <div className="log-results" aria-busy={first.loading}>
         <p className="sr-only" role="status" aria-live="polite">
-          {first.loading ? t('common.loading') : page ? t('log.count', { count: shown.length }) : ''}
+          {first.loading ? t('common.loading') : page ? t(`log.count.${plural(shown.length)}`, { count: shown.length }) : ''}
         </p>
         {first.error ? <ErrorNotice error={first.error} onRetry={() => void first.reload()} /> : null}
         {page && shown.length === 0 ? <p className="empty">{Object.keys(filters).length ? t('log.emptyFiltered') : t('log.empty')}</p> : null}

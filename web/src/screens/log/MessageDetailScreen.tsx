@@ -25,7 +25,7 @@ export function MessageDetailScreen({ orgId, messageId }: { orgId: string; messa
 }
 
 function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
-  const { t, lang, dateTime } = useI18n();
+  const { t, lang, dateTime, plural } = useI18n();
   const [resending, setResending] = useState(false);
   const [resent, setResent] = useState<string>();
   const [error, setError] = useState<ApiError>();
@@ -48,7 +48,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
         <div className="status-card__head">
           <span className={`badge badge--msg-${message.status}`}>{t(`message.status.${message.status}`)}</span>
           <h2 id="message-summary" className="status-card__title">
-            {message.subject ?? t('log.messageTitle')}
+            {message.subject ?? t('log.summary')}
           </h2>
         </div>
         <dl className="facts">
@@ -56,7 +56,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
           {message.sentAt ? <Fact label={t('log.sentAt')} value={dateTime(message.sentAt)} /> : null}
           {message.failedAt ? <Fact label={t('log.failedAt')} value={dateTime(message.failedAt)} /> : null}
           {message.nextAttemptAt ? <Fact label={t('log.nextAttempt')} value={dateTime(message.nextAttemptAt)} /> : null}
-          <Fact label={t('log.col.recipients')} value={message.to?.join(', ') ?? t('log.recipientCount', { count: message.recipientCount })} />
+          <Fact label={t('log.col.recipients')} value={message.to?.join(', ') ?? t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
           <Fact label={t('log.col.route')} value={message.route ? t(`message.route.${message.route}`) : '—'} />
           {message.category ? <Fact label={t('log.filter.category')} value={message.category} /> : null}
           <Fact label={t('log.size')} value={bytes(message.sizeBytes, lang)} />

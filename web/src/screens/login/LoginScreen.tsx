@@ -9,7 +9,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 export function LoginScreen({ onSignedIn, notice }: { onSignedIn(session: Session): void; notice?: string | undefined }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ email?: boolean; password?: boolean }>({});
@@ -71,7 +71,7 @@ export function LoginScreen({ onSignedIn, notice }: { onSignedIn(session: Sessio
           <div aria-live="assertive">
             {error ? (
               <p className="notice notice--error" role="alert">
-                {errorText(t, error)}
+                {errorText(t, error, plural)}
               </p>
             ) : null}
           </div>

@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/index.tsx';
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; on: boolean } | { kind: 'error'; error: ApiError };
 
 export function BetaToggle({ organization, onChange }: { organization: Organization; onChange(org: Organization): void }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const id = useId();
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
   const on = organization.features.customSmtp;
@@ -51,7 +51,7 @@ export function BetaToggle({ organization, onChange }: { organization: Organizat
       <p className={`save-feedback save-feedback--${state.kind}`} role="status" aria-live="polite">
         {state.kind === 'saving' ? t('common.saving') : null}
         {state.kind === 'saved' ? (state.on ? t('org.beta.savedOn') : t('org.beta.savedOff')) : null}
-        {state.kind === 'error' ? errorText(t, state.error) : null}
+        {state.kind === 'error' ? errorText(t, state.error, plural) : null}
       </p>
     </div>
   );

@@ -168,7 +168,6 @@ export function RelayForm(props: {
                 autoComplete="new-password"
                 spellCheck={false}
                 value={form.password}
-                placeholder={keepsPassword ? t('smtp.form.passwordStored') : ''}
                 onChange={(e) => set('password', e.target.value)}
               />
               {keepsPassword && form.password === '' ? (

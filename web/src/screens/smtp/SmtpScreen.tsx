@@ -1,7 +1,7 @@
 // Settings › Emails › Custom sending address. Owners get the status card and the guided
 // setup (provider, guide, settings, check, activation); admins and members the read-only
 // status.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { asApiError, fieldErrors, getRelay, listPresets, saveRelay, type ApiError } from '../../api.ts';
 import type { CheckReport, Organization, Preset, Relay, Role } from '../../api-types.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
@@ -23,9 +23,9 @@ export function SmtpScreen({ organization, role, ownerEmail }: { organization: O
 }
 
 function OwnerSmtp({ organization, ownerEmail }: { organization: Organization; ownerEmail: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const loaded = useLoad(async () => {
-    const [relay, presets] = await Promise.all([getRelay(organization.id), listPresets()]);
+    const [relay, presets] = await Promise.all([getRelay(organization.id, lang), listPresets()]);
     return { relay, presets };
   }, [organization.id]);
   if (loaded.error) return <ErrorNotice error={loaded.error} onRetry={() => void loaded.reload()} />;
@@ -57,7 +57,7 @@ function focusField(field: FormField | undefined): void {
 
 function RelaySetup(props: { organization: Organization; initialRelay: Relay | null; presets: Preset[]; ownerEmail: string }) {
   const { organization, initialRelay, presets, ownerEmail } = props;
-  const { t } = useI18n();
+  const { t, plural, lang } = useI18n();
   const [relay, setRelay] = useState(initialRelay);
   const [form, setForm] = useState(initialRelay ? formFromRelay(initialRelay) : EMPTY_FORM);
   const [clientErrors, setClientErrors] = useState<FormErrors>({});
@@ -78,7 +78,7 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
   for (const field of Object.keys(FIELD_IDS) as FormField[]) {
     const key = live[field];
     if (key) errors[field] = t(key);
-    else if (fromServer[field]) errors[field] = serverError && serverError.code !== 'validation_failed' ? errorText(t, serverError) : fromServer[field];
+    else if (fromServer[field]) errors[field] = serverError && serverError.code !== 'validation_failed' ? errorText(t, serverError, plural) : fromServer[field];
   }
   const formLevelError = serverError && Object.keys(fromServer).length === 0 ? serverError : undefined;
 
@@ -113,9 +113,17 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
     }
   };
 
+  // A failing relay's explanation comes in the reader's language: read it again when it changes.
+  const shownLang = useRef(lang);
+  useEffect(() => {
+    if (shownLang.current === lang) return;
+    shownLang.current = lang;
+    getRelay(organization.id, lang).then(setRelay, () => undefined);
+  }, [lang, organization.id]);
+
   const onChecked = async (_report: CheckReport) => {
     try {
-      setRelay(await getRelay(organization.id));
+      setRelay(await getRelay(organization.id, lang));
     } catch {
       // The check result is on screen; the status refreshes on the next load.
     }

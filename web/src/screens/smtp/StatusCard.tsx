@@ -8,7 +8,7 @@ import { Link, PATHS } from '../../router.tsx';
 import { FailureExplanation } from '../check/FailureExplanation.tsx';
 
 export function StatusCard({ organization, relay }: { organization: Organization; relay: Relay | null }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, plural } = useI18n();
   const flagOn = organization.features.customSmtp;
   const status = relay?.status ?? 'none';
   const sender = relay ? mailbox(relay.fromName, relay.fromEmail) : '';
@@ -37,6 +37,8 @@ export function StatusCard({ organization, relay }: { organization: Organization
 
   const lastError = relay?.lastCheck && !relay.lastCheck.passed ? relay.lastCheck : null;
   const lastErrorKey = lastError?.errorCode ? `error.${lastError.errorCode}` : '';
+  const lastErrorText = isMessageKey(lastErrorKey) ? t(lastErrorKey) : (lastError?.reply ?? t('check.status.fail'));
+  const usage = flagOn && relay?.status === 'active' ? relay.usage : undefined;
 
   return (
     <section className={`card status-card status-card--${flagOn ? status : 'off'}`} aria-labelledby="status-title" data-testid="status-card">
@@ -52,13 +54,25 @@ export function StatusCard({ organization, relay }: { organization: Organization
           <Link to={PATHS.organization}>{t('smtp.status.turnOn')}</Link>
         </p>
       ) : null}
+      {usage?.state === 'daily_quota' ? (
+        <p className="notice notice--warning">
+          {usage.resumesAt ? t('smtp.usage.dailyQuotaUntil', { date: dateTime(usage.resumesAt) }) : t('smtp.usage.dailyQuota')}
+        </p>
+      ) : null}
+      {usage?.state === 'rate_limited' ? <p className="notice notice--info">{t('smtp.usage.rateLimited')}</p> : null}
+      {flagOn && relay?.status === 'active' && relay.failure ? (
+        <>
+          <p className="status-card__subtitle">{t(`smtp.status.recentFailures.${plural(relay.failure.consecutiveFailures)}`, { count: relay.failure.consecutiveFailures })}</p>
+          <FailureExplanation explanation={{ ...relay.failure.explanation, ...(relay.failure.reply ? { reply: relay.failure.reply } : {}) }} tone="warn" />
+        </>
+      ) : null}
       {flagOn && relay?.status === 'failing' ? (
         relay.failure?.explanation ? (
-          <FailureExplanation explanation={relay.failure.explanation} />
+          <FailureExplanation explanation={{ ...relay.failure.explanation, ...(relay.failure.reply ? { reply: relay.failure.reply } : {}) }} />
         ) : (
           <div className="explanation explanation--fail">
             <h3 className="explanation__title">
-              {lastError && isMessageKey(lastErrorKey) ? t(lastErrorKey) : t('smtp.status.failingUnknown')}
+              {t('smtp.status.failingUnknown')}
             </h3>
             {lastError?.reply ? (
               <p className="explanation__reply">
@@ -77,7 +91,7 @@ export function StatusCard({ organization, relay }: { organization: Organization
         <p className="muted">
           {t('smtp.status.lastCheckFailed', {
             date: dateTime(lastError.at),
-            reason: isMessageKey(lastErrorKey) ? t(lastErrorKey) : (lastError.errorCode ?? ''),
+            reason: lastErrorText,
           })}
         </p>
       ) : null}
