@@ -46,6 +46,9 @@ const secretKeyList = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** A duration in seconds; fractions allowed (0.5). */
+const seconds = z.coerce.number({ message: 'must be a number of seconds' }).positive('must be more than 0').max(3600, 'must be at most 3600');
+
 /** Every environment variable Relais reads; anything else starting with RELAIS_ stops start-up. */
 const envSchema = z.object({
   RELAIS_PORT: port.default(8080),
@@ -76,6 +79,10 @@ const envSchema = z.object({
     .regex(/^(false|true|\d{1,2})$/, 'must be false, true or the number of proxies in front of Relais')
     .default('false'),
   RELAIS_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  RELAIS_RELAY_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
+  RELAIS_RELAY_CONNECT_TIMEOUT_SECONDS: seconds.default(10),
+  RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: seconds.default(15),
+  RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: seconds.default(60),
 });
 
 export interface Config {
@@ -105,6 +112,10 @@ export interface Config {
   readonly shutdownGraceSeconds: number;
   /** Whether to believe X-Forwarded-For: false, true, or how many proxies sit in front. */
   readonly trustProxy: boolean | number;
+  /** Relay-level failures in a row that make an active relay `failing`. */
+  readonly relayFailureThreshold: number;
+  /** Per-stage timeouts of connections to organizations' relays, in milliseconds. */
+  readonly relayTimeouts: { readonly connection: number; readonly greeting: number; readonly socket: number };
 }
 
 export class ConfigError extends Error {
@@ -162,5 +173,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dispatchConcurrency: e.RELAIS_DISPATCH_CONCURRENCY,
     shutdownGraceSeconds: e.RELAIS_SHUTDOWN_GRACE_SECONDS,
     trustProxy: e.RELAIS_TRUST_PROXY === 'true' ? true : e.RELAIS_TRUST_PROXY === 'false' ? false : Number(e.RELAIS_TRUST_PROXY),
+    relayFailureThreshold: e.RELAIS_RELAY_FAILURE_THRESHOLD,
+    relayTimeouts: Object.freeze({
+      connection: Math.round(e.RELAIS_RELAY_CONNECT_TIMEOUT_SECONDS * 1000),
+      greeting: Math.round(e.RELAIS_RELAY_GREETING_TIMEOUT_SECONDS * 1000),
+      socket: Math.round(e.RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS * 1000),
+    }),
   });
 }

@@ -13,6 +13,8 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/retry-policy.ts
 import type { Router } from './outbox/router.ts';
 import { countQueued } from './outbox/sql/findMessages.ts';
 import { notifyOutbox } from './outbox/wake-channel.ts';
+import { DEFAULT_RELAY_HEALTH, RelayHealth, type RelayHealthSettings } from './relays/relay-health.ts';
+import { RelayLimiter } from './relays/relay-limiter.ts';
 import { RelayPools } from './relays/relay-pools.ts';
 import { RelayRouter } from './relays/relay-router.ts';
 import { RelayService } from './relays/relay.service.ts';
@@ -45,6 +47,8 @@ export interface RelaisDeps {
   secretKeys?: SecretKeys;
   /** DNS for relay hosts (the address guard); the system resolver when absent. Tests map names to loopback. */
   smtpResolver?: Resolver;
+  /** Probe schedule and failure threshold of relay health; the threshold defaults to RELAIS_RELAY_FAILURE_THRESHOLD. */
+  relayHealth?: Partial<RelayHealthSettings>;
 }
 
 export interface Relais {
@@ -62,6 +66,10 @@ export interface Relais {
   relays: RelayService;
   /** Connection pools to organizations' relays, one per relay version. */
   relayPools: RelayPools;
+  /** Sending slots and rate windows of each relay. */
+  relayLimiter: RelayLimiter;
+  /** Failing relays: incidents, probes, owner alerts. */
+  relayHealth: RelayHealth;
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
@@ -83,6 +91,14 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const metrics = createMetrics(() => countQueued(store.db));
   const platformFrom = parsePlatformFrom(config.platformFrom);
   const platformTransport = deps.platformTransport ?? createPlatformTransport(config, deps.smtpCa);
+  const retryPolicy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const messageIdDomain = platformFrom.address.split('@')[1] ?? 'relais.invalid';
+  // Mail became due outside the API (released held mail, relay alerts): this process's
+  // dispatcher and the others' look at the queue now.
+  const wakeDispatchers = (): void => {
+    dispatcher.wake();
+    notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
+  };
   const relays = new RelayService({
     db: store.db,
     clock,
@@ -92,15 +108,33 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       allowPrivate: config.allowPrivateSmtpHosts,
       ...(deps.smtpResolver ? { resolver: deps.smtpResolver } : {}),
       ...(deps.smtpCa ? { ca: deps.smtpCa } : {}),
+      timeouts: config.relayTimeouts,
+      dispatchConcurrency: config.dispatchConcurrency,
     },
+    onMessagesDue: wakeDispatchers,
   });
   const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));
+  const relayLimiter = new RelayLimiter({ db: store.db, clock, dispatchConcurrency: config.dispatchConcurrency, leaseMs: config.leaseSeconds * 1000 });
+  const relayHealth = new RelayHealth({
+    db: store.db,
+    clock,
+    logger: logger.child({ component: 'relay-health' }),
+    settings: { ...DEFAULT_RELAY_HEALTH, failureThreshold: config.relayFailureThreshold, ...deps.relayHealth },
+    publicUrl: config.publicUrl,
+    messageIdDomain,
+    maxAgeSeconds: retryPolicy.maxAgeSeconds,
+    transportSettings: (relay) => relays.transportSettings(relay),
+    onMessagesDue: wakeDispatchers,
+  });
   const router: Router = new RelayRouter({
     db: store.db,
+    clock,
     platformFrom,
     platformTransport,
     pools: relayPools,
     transportSettings: (relay) => relays.transportSettings(relay),
+    limiter: relayLimiter,
+    health: relayHealth,
   });
   const dispatcher = new Dispatcher({
     store,
@@ -108,19 +142,19 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     router,
     logger: logger.child({ component: 'dispatcher' }),
     metrics,
-    retryPolicy: deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    retryPolicy,
     leaseMs: config.leaseSeconds * 1000,
     concurrency: config.dispatchConcurrency,
+    housekeeping: relayHealth,
   });
   const accept = new AcceptService({
     store,
     clock,
     maxMessageBytes: config.maxMessageBytes,
-    messageIdDomain: platformFrom.address.split('@')[1] ?? 'relais.invalid',
+    messageIdDomain,
     onAccepted: () => {
       metrics.accepted.inc();
-      dispatcher.wake();
-      notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
+      wakeDispatchers();
     },
   });
   const auth: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
@@ -139,6 +173,8 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     audit: new AuditService(store.db),
     relays,
     relayPools,
+    relayLimiter,
+    relayHealth,
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,

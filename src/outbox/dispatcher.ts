@@ -9,11 +9,13 @@ import { sanitizeReply } from '../smtp/reply-sanitize.ts';
 import type { Store } from '../store/store.ts';
 import type { Route } from '../glossary.ts';
 import type { Attempt, ClaimedMessage } from './message.ts';
+import { expireMessage } from './sql/expireMessage.ts';
+import { postponeMessage } from './sql/postponeMessage.ts';
 import { settle, type SendReport, type Settlement } from './settle.ts';
 import { insertEvent } from './sql/events.ts';
 import { updateRecipients } from './sql/recipients.ts';
 import type { RetryPolicy } from './retry-policy.ts';
-import type { RouteDecision, Router } from './router.ts';
+import { isPostponement, type Postponement, type RouteDecision, type Router } from './router.ts';
 import { classifySendError } from './send-outcome.ts';
 import { claimMessages } from './sql/claimMessages.ts';
 import { completeMessage } from './sql/completeMessage.ts';
@@ -32,6 +34,11 @@ export interface DispatcherDeps {
   concurrency: number;
   /** Longest sleep between looks at the queue when nothing wakes the dispatcher (other processes, due retries). */
   idlePollMs?: number;
+  /**
+   * Work that runs beside the queue (relay health probes); `tick` returns when it next has
+   * something to do. The loop runs it without waiting for it; `runOnce` waits for it first.
+   */
+  housekeeping?: { tick(): Promise<number | undefined> };
   workerId?: string;
 }
 
@@ -43,6 +50,8 @@ export class Dispatcher {
   private wakeUp: (() => void) | undefined;
   private pendingWake = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  private housekeeping: Promise<void> | undefined;
+  private housekeepingDueAt: number | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.workerId = deps.workerId ?? `dispatcher-${randomBytes(6).toString('hex')}`;
@@ -68,6 +77,7 @@ export class Dispatcher {
    * it handled. For tests and one-shot runs; does not need `start()`.
    */
   async runOnce(): Promise<number> {
+    await this.deps.housekeeping?.tick();
     let handled = 0;
     for (;;) {
       const claimed = await this.claim(this.deps.concurrency);
@@ -88,6 +98,7 @@ export class Dispatcher {
     this.wakeUp?.();
     clearInterval(this.heartbeat);
     await this.loop;
+    await this.housekeeping;
     const pending = [...this.inFlight.values()];
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -112,6 +123,7 @@ export class Dispatcher {
     while (this.running) {
       try {
         this.pendingWake = false;
+        this.startHousekeeping();
         const free = this.deps.concurrency - this.inFlight.size;
         const claimed = free > 0 ? await this.claim(free) : [];
         for (const message of claimed) void this.track(message);
@@ -127,9 +139,33 @@ export class Dispatcher {
 
   private async idleDelay(): Promise<number> {
     const idle = this.deps.idlePollMs ?? 1000;
-    const next = await nextWakeUp(this.deps.store.db);
-    if (next === undefined) return idle;
-    return Math.min(idle, Math.max(0, next - this.deps.clock.now()));
+    const now = this.deps.clock.now();
+    const next = await nextWakeUp(this.deps.store.db, this.deps.router.excludedOrganizations?.(now) ?? []);
+    const times = [next, this.housekeepingDueAt].filter((t): t is number => t !== undefined);
+    if (times.length === 0) return idle;
+    return Math.min(idle, Math.max(0, Math.min(...times) - now));
+  }
+
+  /** Runs housekeeping when it is due, in the background; one run at a time. */
+  private startHousekeeping(): void {
+    const { housekeeping } = this.deps;
+    if (!housekeeping || this.housekeeping) return;
+    if (this.housekeepingDueAt !== undefined && this.housekeepingDueAt > this.deps.clock.now()) return;
+    this.housekeeping = housekeeping
+      .tick()
+      .then(
+        (next) => {
+          this.housekeepingDueAt = next;
+        },
+        (error: unknown) => {
+          this.housekeepingDueAt = this.deps.clock.now() + 5000;
+          this.deps.logger.error({ err: toError(error) }, 'relay housekeeping failed; retrying shortly');
+        },
+      )
+      .finally(() => {
+        this.housekeeping = undefined;
+        if (this.running) this.wake();
+      });
   }
 
   private sleep(ms: number): Promise<void> {
@@ -153,6 +189,7 @@ export class Dispatcher {
       now,
       leaseUntil: now + this.deps.leaseMs,
       limit,
+      excludeOrganizations: this.deps.router.excludedOrganizations?.(now) ?? [],
     });
   }
 
@@ -172,11 +209,10 @@ export class Dispatcher {
   private async renew(): Promise<void> {
     if (this.inFlight.size === 0) return;
     try {
-      await renewLeases(this.deps.store.db, {
-        owner: this.workerId,
-        ids: [...this.inFlight.keys()],
-        leaseUntil: this.deps.clock.now() + this.deps.leaseMs,
-      });
+      const ids = [...this.inFlight.keys()];
+      const leaseUntil = this.deps.clock.now() + this.deps.leaseMs;
+      await renewLeases(this.deps.store.db, { owner: this.workerId, ids, leaseUntil });
+      await this.deps.router.renew?.(ids, leaseUntil);
     } catch (error) {
       this.deps.logger.warn({ err: toError(error) }, 'could not renew leases');
     }
@@ -187,9 +223,12 @@ export class Dispatcher {
     const startedAt = clock.now();
     const log = logger.child({ messageId: message.id, organizationId: message.organizationId, attempt: message.attempts });
     let route: Route = 'platform';
+    let decision: RouteDecision | undefined;
     let report: SendReport;
     try {
-      const decision = await this.deps.router.decide(message);
+      const decided = await this.deps.router.decide(message);
+      if (isPostponement(decided)) return await this.postpone(message, decided.postpone);
+      decision = decided;
       route = decision.route;
       report = await this.send(message, decision);
     } catch (error) {
@@ -213,7 +252,12 @@ export class Dispatcher {
       reply: result.reply,
       errorCode: result.errorCode,
     };
-    const recorded = await this.record(message, attempt, result);
+    let recorded = false;
+    try {
+      recorded = await this.record(message, attempt, result);
+    } finally {
+      await this.finish(decision, attempt, result);
+    }
     metrics.sendDuration.observe({ route, outcome: attempt.outcome }, (finishedAt - startedAt) / 1000);
     if (!recorded) {
       log.warn('lease lost before the outcome was recorded; another dispatcher owns the message');
@@ -221,6 +265,62 @@ export class Dispatcher {
     }
     metrics[attempt.outcome].inc({ route });
     log.info({ route, outcome: attempt.outcome, errorCode: attempt.errorCode, ms: finishedAt - startedAt }, 'send attempt finished');
+  }
+
+  /** Tells the router how the attempt went (relay slots, relay health); never throws. */
+  private async finish(decision: RouteDecision | undefined, attempt: Attempt, result: Settlement): Promise<void> {
+    if (!decision?.finish) return;
+    try {
+      await decision.finish({
+        outcome: attempt.outcome,
+        ...(result.failureClass ? { failureClass: result.failureClass } : {}),
+        errorCode: attempt.errorCode,
+        reply: attempt.reply,
+        acceptedRecipients: result.recipients.filter((r) => r.status === 'sent').length,
+        at: attempt.finishedAt,
+      });
+    } catch (error) {
+      this.deps.logger.error({ err: toError(error), route: attempt.route }, 'could not record what the attempt means for the relay');
+    }
+  }
+
+  /**
+   * The message waits without an attempt (its relay is held or at a limit). One that has
+   * waited for the maximum age fails, as exhausted retries do.
+   */
+  private async postpone(message: ClaimedMessage, postponement: Postponement['postpone']): Promise<void> {
+    const now = this.deps.clock.now();
+    const { code } = postponement;
+    const expiresAt = message.createdAt + this.deps.retryPolicy.maxAgeSeconds * 1000;
+    const log = this.deps.logger.child({ messageId: message.id, organizationId: message.organizationId });
+    await this.deps.store.db.transaction().execute(async (tx) => {
+      if (code && now >= expiresAt) {
+        if (!(await expireMessage(tx, { id: message.id, owner: this.workerId, now, errorCode: 'retries_exhausted' }))) return;
+        await insertEvent(tx, {
+          organizationId: message.organizationId,
+          type: 'message.failed',
+          messageId: message.id,
+          data: { attempt: message.attempts - 1, errorCode: 'retries_exhausted', waitingFor: code },
+          at: now,
+        });
+        this.deps.metrics.failed.inc({ route: message.route ?? 'relay' });
+        log.info({ waitingFor: code }, 'message reached the maximum age while waiting for its relay');
+        return;
+      }
+      const until = Math.max(now, Math.min(postponement.until, expiresAt));
+      if (!(await postponeMessage(tx, { id: message.id, owner: this.workerId, until, now, ...(code ? { code } : {}) }))) return;
+      // Said once when the message starts waiting for a new reason, not at every re-check.
+      if (code && code !== message.lastErrorCode) {
+        await insertEvent(tx, {
+          organizationId: message.organizationId,
+          type: 'message.deferred',
+          messageId: message.id,
+          data: { attempt: message.attempts - 1, errorCode: code, retryAt: new Date(until).toISOString(), attemptCounted: false },
+          at: now,
+        });
+        log.info({ code, until }, 'message waits for its relay');
+      }
+    });
   }
 
   /** Composes the message for the route and hands it over for the recipients still pending. */

@@ -77,6 +77,8 @@ export interface ClaimedMessage extends MessageRecord {
   content: MessageContent;
   leaseOwner: string;
   recipients: Recipient[];
+  /** `platform` for messages that never leave through the organization's relay (relay alerts). */
+  forcedRoute: 'platform' | null;
 }
 
 // ---- validation of the submitted JSON ----

@@ -2,7 +2,7 @@
 // for verification, so a passed verification means delivery connects the same way.
 import { resolveSmtpTarget, type Resolver } from '../smtp/address-guard.ts';
 import type { TransportSettings } from '../smtp/transport.ts';
-import { findPreset } from './presets.ts';
+import { effectiveLimits, sendingSlots } from './relay-limits.ts';
 import type { RelaySettings } from './relay.ts';
 
 export interface RelayConnectionOptions {
@@ -13,11 +13,11 @@ export interface RelayConnectionOptions {
   resolver?: Resolver;
   /** Extra certificate authorities to trust (tests with a private CA). */
   ca?: string[];
+  /** Per-stage timeouts of relay connections (tighter than the platform sender's: a silent relay must free its slot soon). */
   timeouts?: TransportSettings['timeouts'];
+  /** The dispatcher's slots: a relay's pool never opens more connections than the relay may hold slots. */
+  dispatchConcurrency?: number;
 }
-
-/** Connections per relay when the preset does not say (a small pool is kind to unknown servers). */
-const DEFAULT_MAX_CONNECTIONS = 2;
 
 export function relayTransportSettings(relay: RelaySettings, password: string, options: RelayConnectionOptions): TransportSettings {
   const guard = {
@@ -32,7 +32,7 @@ export function relayTransportSettings(relay: RelaySettings, password: string, o
     auth: { user: relay.username, pass: password },
     allowSelfSigned: relay.allowSelfSigned,
     ...(options.ca ? { ca: options.ca } : {}),
-    maxConnections: findPreset(relay.preset)?.limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxConnections: sendingSlots(effectiveLimits(relay), options.dispatchConcurrency ?? Number.POSITIVE_INFINITY),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     // Owner-typed host: resolved and checked by the address guard before every connection,
     // so a name that later resolves to an internal address (DNS rebinding) is refused.

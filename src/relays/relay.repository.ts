@@ -4,9 +4,9 @@ import type { Selectable } from 'kysely';
 import type { SmtpRelaysTable } from '../store/schema.ts';
 import type { Executor } from '../store/store.ts';
 import { isPresetId } from './presets.ts';
-import type { FallbackPolicy, Relay, RelayCheckRecord, RelaySecurity, RelayStatus } from './relay.ts';
+import type { FallbackPolicy, Relay, RelayCheckRecord, RelayLimitOverrides, RelaySecurity, RelayStatus } from './relay.ts';
 
-function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
+export function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
   const lastCheck: RelayCheckRecord | null =
     row.last_check_at === null || row.last_check_version === null
       ? null
@@ -32,12 +32,23 @@ function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
     replyTo: row.reply_to,
     fallbackPolicy: row.fallback_policy as FallbackPolicy,
     allowSelfSigned: row.allow_self_signed === 1,
+    limits: row.limits === null ? null : (JSON.parse(row.limits) as RelayLimitOverrides),
     status: row.status as RelayStatus,
     statusChangedAt: row.status_changed_at,
     activeSince: row.active_since,
     verifiedVersion: row.verified_version,
     verifiedAt: row.verified_at,
     lastCheck,
+    health: {
+      consecutiveFailures: row.consecutive_failures,
+      lastFailure:
+        row.failure_error_code === null || row.failure_at === null
+          ? null
+          : { errorCode: row.failure_error_code, reply: row.failure_reply, at: row.failure_at },
+      failingSince: row.failing_since,
+      nextProbeAt: row.next_probe_at,
+      probeAttempts: row.probe_attempts,
+    },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -59,6 +70,7 @@ function toRow(relay: Relay): SmtpRelaysTable {
     reply_to: relay.replyTo,
     fallback_policy: relay.fallbackPolicy,
     allow_self_signed: relay.allowSelfSigned ? 1 : 0,
+    limits: relay.limits === null ? null : JSON.stringify(relay.limits),
     status: relay.status,
     status_changed_at: relay.statusChangedAt,
     active_since: relay.activeSince,
@@ -69,6 +81,13 @@ function toRow(relay: Relay): SmtpRelaysTable {
     last_check_passed: relay.lastCheck ? (relay.lastCheck.passed ? 1 : 0) : null,
     last_check_error_code: relay.lastCheck?.errorCode ?? null,
     last_check_reply: relay.lastCheck?.reply ?? null,
+    consecutive_failures: relay.health.consecutiveFailures,
+    failure_error_code: relay.health.lastFailure?.errorCode ?? null,
+    failure_reply: relay.health.lastFailure?.reply ?? null,
+    failure_at: relay.health.lastFailure?.at ?? null,
+    failing_since: relay.health.failingSince,
+    next_probe_at: relay.health.nextProbeAt,
+    probe_attempts: relay.health.probeAttempts,
     created_at: relay.createdAt,
     updated_at: relay.updatedAt,
   };

@@ -3,11 +3,22 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../api/access-control.ts';
 import { authenticate } from '../api/auth.ts';
+import type { Locale } from '../glossary.ts';
 import { isValidAddress } from '../outbox/message.ts';
 import type { Relais } from '../relais.ts';
 import type { ConnectionCheckResult } from '../smtp/connection-check.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
 import { PRESET_IDS, PRESETS } from './presets.ts';
+import {
+  effectiveLimitsView,
+  presentEffectiveLimits,
+  presentFailure,
+  presentUsage,
+  relayFailureView,
+  relayLimitsBody,
+  relayUsageView,
+} from './relay-health.view.ts';
+import type { RelayUsageView } from './relay-limiter.ts';
 import { isVerified, type Relay } from './relay.ts';
 
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;
@@ -62,6 +73,8 @@ const relayBody = z.strictObject({
   replyTo: address('Reply-To address').nullable().optional(),
   fallbackPolicy: z.enum(['fallback', 'hold']),
   allowSelfSigned: z.boolean().optional(),
+  /** Overrides of the preset's sending limits; omit to keep the stored ones, null to return to the preset's. */
+  limits: relayLimitsBody.nullable().optional(),
 });
 
 const warning = z.object({ code: z.string(), message: z.string() });
@@ -96,6 +109,14 @@ const relayView = z.object({
   verifiedAt: z.string().nullable(),
   lastCheck,
   warnings: z.array(warning),
+  /** The owner's overrides of the preset's limits (null: the preset's figures). */
+  limits: relayLimitsBody.nullable(),
+  /** The limits the queue keeps to: the preset's with the overrides applied. */
+  effectiveLimits: effectiveLimitsView,
+  /** Why the relay fails (or has been failing in a row), explained for its provider. */
+  failure: relayFailureView,
+  /** What the relay has sent lately and whether a limit holds mail back (GET only). */
+  usage: relayUsageView.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -144,7 +165,15 @@ function warningsOf(relay: Relay): z.infer<typeof warning>[] {
   return out;
 }
 
-export function presentRelay(relay: Relay, customSmtp: boolean): z.infer<typeof relayView> {
+/** What the organization adds to the view: its flag, the language of explanations, and the relay's usage when read. */
+interface RelayContext {
+  customSmtp: boolean;
+  locale: Locale;
+  usage?: RelayUsageView;
+}
+
+export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeof relayView> {
+  const { customSmtp } = context;
   return {
     id: relay.id,
     organizationId: relay.organizationId,
@@ -169,13 +198,22 @@ export function presentRelay(relay: Relay, customSmtp: boolean): z.infer<typeof 
     verifiedAt: iso(relay.verifiedAt),
     lastCheck: relay.lastCheck ? { ...relay.lastCheck, at: new Date(relay.lastCheck.at).toISOString() } : null,
     warnings: warningsOf(relay),
+    limits: relay.limits,
+    effectiveLimits: presentEffectiveLimits(relay),
+    failure: presentFailure(relay, context.locale),
+    ...(context.usage ? { usage: presentUsage(context.usage) } : {}),
     createdAt: new Date(relay.createdAt).toISOString(),
     updatedAt: new Date(relay.updatedAt).toISOString(),
   };
 }
 
-function presentCheck(check: ConnectionCheckResult, version: number, relay: Relay, customSmtp: boolean): z.infer<typeof verification> {
-  return { passed: check.passed, version, steps: check.steps, failure: check.failure, tls: check.tls, relay: presentRelay(relay, customSmtp) };
+function presentCheck(check: ConnectionCheckResult, version: number, relay: Relay, context: RelayContext): z.infer<typeof verification> {
+  return { passed: check.passed, version, steps: check.steps, failure: check.failure, tls: check.tls, relay: presentRelay(relay, context) };
+}
+
+/** zod keeps absent optional keys absent; this only satisfies exactOptionalPropertyTypes. */
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 const params = z.object({ orgId: organizationIdParam });
@@ -183,19 +221,29 @@ const TAGS = ['smtp relay'];
 
 export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
   const relays = relais.relays;
-  const flag = async (orgId: string) => (await relais.organizations.get(orgId)).features.customSmtp;
+  const flag = async (orgId: string): Promise<RelayContext> => {
+    const org = await relais.organizations.get(orgId);
+    return { customSmtp: org.features.customSmtp, locale: org.locale };
+  };
 
   return async (app) => {
     app.get(
       '/v1/organizations/:orgId/smtp-relay',
       {
         config: { permission: 'relay:read' },
-        schema: { tags: TAGS, summary: "Read the organization's relay settings (never the password)", params, response: { 200: relayView } },
+        schema: {
+          tags: TAGS,
+          summary: "Read the organization's relay settings (never the password), its health and its recent usage",
+          params,
+          querystring: z.strictObject({ lang: z.enum(['fr', 'en']).optional() }),
+          response: { 200: relayView },
+        },
       },
       async (request) => {
-        const { customSmtp, relay } = await relays.find(request.params.orgId);
-        if (!relay) return relays.get(request.params.orgId).then((r) => presentRelay(r, customSmtp));
-        return presentRelay(relay, customSmtp);
+        const relay = await relays.get(request.params.orgId);
+        const context = await flag(request.params.orgId);
+        const usage = await relais.relayLimiter.usage(relay);
+        return presentRelay(relay, { ...context, ...(request.query.lang ? { locale: request.query.lang } : {}), usage });
       },
     );
 
@@ -239,10 +287,16 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { password, replyTo, allowSelfSigned, ...settings } = request.body;
+        const { password, replyTo, allowSelfSigned, limits, ...settings } = request.body;
         const { relay, created } = await relays.save(
           request.params.orgId,
-          { ...settings, replyTo: replyTo ?? null, allowSelfSigned: allowSelfSigned ?? false, ...(password !== undefined ? { password } : {}) },
+          {
+            ...settings,
+            replyTo: replyTo ?? null,
+            allowSelfSigned: allowSelfSigned ?? false,
+            ...(password !== undefined ? { password } : {}),
+            ...(limits !== undefined ? { limits: limits === null ? null : withoutUndefined(limits) } : {}),
+          },
           actorOf(request),
         );
         return reply.status(created ? 201 : 200).send(presentRelay(relay, await flag(request.params.orgId)));

@@ -3,6 +3,8 @@
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { insertEvent } from '../outbox/sql/events.ts';
+import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
 import type { SecretKeys } from '../secrets/key-source.ts';
 import { resolveSmtpTarget } from '../smtp/address-guard.ts';
 import { checkConnection, type ConnectionCheckResult } from '../smtp/connection-check.ts';
@@ -15,19 +17,25 @@ import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from 
 import { relayTransportSettings, type RelayConnectionOptions } from './relay-transport.ts';
 import {
   CONNECTION_FIELDS,
+  HEALTHY,
   PASSWORD_BOUND_FIELDS,
   SMTP_PASSWORD_PURPOSE,
   isVerified,
   sameHost,
   type Relay,
+  type RelayLimitOverrides,
   type RelaySettings,
   type RelayStatus,
 } from './relay.ts';
 
-/** A PUT: the settings, and the password when the owner typed one. */
-export interface SaveRelayInput extends RelaySettings {
+/** A PUT: the settings, and the password when the owner typed one. Omitted `limits` keep the stored overrides; null clears them. */
+export interface SaveRelayInput extends Omit<RelaySettings, 'limits'> {
+  limits?: RelayLimitOverrides | null;
   password?: string;
 }
+
+/** Last error codes of mail waiting for the relay (held, or at a limit): any change of the relay looks at it again. */
+const WAITING_FOR_RELAY = ['relay_held', 'relay_rate_limited', 'relay_daily_quota'] as const;
 
 export interface RelayServiceDeps {
   db: Db;
@@ -36,9 +44,14 @@ export interface RelayServiceDeps {
   connection: RelayConnectionOptions;
   /** The verification engine; tests may replace it. */
   check?: (settings: TransportSettings) => Promise<ConnectionCheckResult>;
+  /** Called after a change made waiting mail due again, to wake the dispatchers. */
+  onMessagesDue?: () => void;
 }
 
 export class RelayService {
+  /** A transaction made waiting mail due: wake the dispatchers once it commits. */
+  private released = false;
+
   constructor(private readonly deps: RelayServiceDeps) {}
 
   async get(organizationId: string): Promise<Relay> {
@@ -66,7 +79,7 @@ export class RelayService {
     // time with a reason (the same check runs again before every connection).
     await resolveSmtpTarget(input.host, input.port, this.guardOptions());
     const { db, clock } = this.deps;
-    return db.transaction().execute(async (tx) => {
+    return this.wakingDispatchers(db.transaction().execute(async (tx) => {
       await this.requireOrganization(tx, organizationId);
       const existing = await findRelayByOrganization(tx, organizationId);
       const now = clock.now();
@@ -74,7 +87,7 @@ export class RelayService {
         if (input.password === undefined) throw passwordRequired('A password is required to set up the relay.');
         const id = newId('rly', now);
         const relay: Relay = {
-          ...settingsOf(input),
+          ...settingsOf(input, null),
           id,
           organizationId,
           version: 1,
@@ -85,6 +98,7 @@ export class RelayService {
           verifiedVersion: null,
           verifiedAt: null,
           lastCheck: null,
+          health: HEALTHY,
           createdAt: now,
           updatedAt: now,
         };
@@ -114,12 +128,13 @@ export class RelayService {
       const version = existing.version + 1;
       const next: Relay = {
         ...existing,
-        ...settingsOf(input),
+        ...settingsOf(input, existing.limits),
         version,
         sealedPassword: passwordChanged && input.password !== undefined ? this.seal(input.password, organizationId, existing.id) : existing.sealedPassword,
         updatedAt: now,
         ...(voidsVerification
-          ? { status: 'unverified' as const, statusChangedAt: existing.status === 'unverified' ? existing.statusChangedAt : now, activeSince: null }
+          ? // Out of use until verified again: an incident of the old settings ends with them.
+            { status: 'unverified' as const, statusChangedAt: existing.status === 'unverified' ? existing.statusChangedAt : now, activeSince: null, health: HEALTHY }
           : // A name, Reply-To or policy change cannot change what a check would find: the
             // verification and the status carry over to the new version.
             { verifiedVersion: isVerified(existing) ? version : existing.verifiedVersion }),
@@ -138,16 +153,19 @@ export class RelayService {
         },
         at: now,
       });
+      // Held mail, or mail waiting for a limit, is routed again under the new settings.
+      await this.releaseWaiting(tx, organizationId, now);
       return { relay: next, created: false };
-    });
+    }));
   }
 
   /** Deletes the relay and its password. Idempotent: returns whether there was one. */
   async remove(organizationId: string, actor: Actor): Promise<boolean> {
-    return this.deps.db.transaction().execute(async (tx) => {
+    return this.wakingDispatchers(this.deps.db.transaction().execute(async (tx) => {
       await this.requireOrganization(tx, organizationId);
       const removed = await deleteRelay(tx, organizationId);
       if (!removed) return false;
+      await this.releaseWaiting(tx, organizationId, this.deps.clock.now());
       await recordAudit(tx, {
         organizationId,
         actor,
@@ -157,7 +175,7 @@ export class RelayService {
         at: this.deps.clock.now(),
       });
       return true;
-    });
+    }));
   }
 
   /**
@@ -189,12 +207,13 @@ export class RelayService {
     actor: Actor,
   ): Promise<Relay> {
     const { db, clock } = this.deps;
-    const updated = await db.transaction().execute(async (tx) => {
+    const updated = await this.wakingDispatchers(db.transaction().execute(async (tx) => {
       const current = await findRelayByOrganization(tx, organizationId);
       // Settings saved during the check: the outcome is about settings that no longer exist.
       if (!current || current.version !== version) return current;
       const now = clock.now();
       const status = statusAfterCheck(current.status, outcome.passed);
+      const endsIncident = current.status === 'failing' && status === 'active';
       const next: Relay = {
         ...current,
         lastCheck: { version: current.version, at: now, passed: outcome.passed, errorCode: outcome.errorCode, reply: outcome.reply },
@@ -202,9 +221,16 @@ export class RelayService {
         verifiedAt: outcome.passed ? now : current.verifiedAt,
         status,
         statusChangedAt: status === current.status ? current.statusChangedAt : now,
+        // A passed check of the settings in use is a fresh start for relay health.
+        health: endsIncident ? HEALTHY : outcome.passed ? { ...current.health, consecutiveFailures: 0 } : current.health,
         updatedAt: now,
       };
       if (!(await replaceRelay(tx, next, current.version))) return findRelayByOrganization(tx, organizationId);
+      if (endsIncident) {
+        const failingSince = new Date(current.health.failingSince ?? current.statusChangedAt).toISOString();
+        await insertEvent(tx, { organizationId, type: 'relay.recovered', data: { relayId: current.id, version: current.version, by: 'owner', failingSince }, at: now });
+        await this.releaseWaiting(tx, organizationId, now, 'all');
+      }
       await recordAudit(tx, {
         organizationId,
         actor,
@@ -214,7 +240,7 @@ export class RelayService {
         at: now,
       });
       return next;
-    });
+    }));
     if (!updated) throw relayNotFound(organizationId);
     return updated;
   }
@@ -226,7 +252,7 @@ export class RelayService {
 
   /** Puts the relay in use from the next message on. Requires a passed check of exactly the saved version. */
   async activate(organizationId: string, actor: Actor): Promise<Relay> {
-    return this.deps.db.transaction().execute(async (tx) => {
+    return this.wakingDispatchers(this.deps.db.transaction().execute(async (tx) => {
       const org = await this.requireOrganization(tx, organizationId);
       const relay = await findRelayByOrganization(tx, organizationId);
       if (!relay) throw relayNotFound(organizationId);
@@ -247,18 +273,18 @@ export class RelayService {
         );
       }
       return this.moveTo(tx, relay, 'active', actor, 'relay.activated');
-    });
+    }));
   }
 
   /** Stops using the relay: the next message leaves through the platform sender. */
   async deactivate(organizationId: string, actor: Actor): Promise<Relay> {
-    return this.deps.db.transaction().execute(async (tx) => {
+    return this.wakingDispatchers(this.deps.db.transaction().execute(async (tx) => {
       await this.requireOrganization(tx, organizationId);
       const relay = await findRelayByOrganization(tx, organizationId);
       if (!relay) throw relayNotFound(organizationId);
       if (relay.status !== 'active' && relay.status !== 'failing') return relay;
       return this.moveTo(tx, relay, isVerified(relay) ? 'off' : 'unverified', actor, 'relay.deactivated');
-    });
+    }));
   }
 
   /** The plaintext password, for the relay's own connections only. */
@@ -278,9 +304,12 @@ export class RelayService {
       status,
       statusChangedAt: now,
       activeSince: status === 'active' ? now : null,
+      // Activating starts afresh; deactivating ends an incident.
+      health: HEALTHY,
       updatedAt: now,
     };
     if (!(await replaceRelay(tx, next, relay.version))) throw relayChanged();
+    await this.releaseWaiting(tx, relay.organizationId, now);
     await recordAudit(tx, {
       organizationId: relay.organizationId,
       actor,
@@ -290,6 +319,26 @@ export class RelayService {
       at: now,
     });
     return next;
+  }
+
+  /**
+   * Makes mail waiting for the relay (held, or at a limit; with `all`, every deferred message
+   * too) due now, so it is routed under the relay's new state; wakes the dispatchers once the
+   * caller's transaction has committed.
+   */
+  private async releaseWaiting(tx: Executor, organizationId: string, now: number, which: 'waiting' | 'all' = 'waiting'): Promise<void> {
+    const released = await rescheduleDeferred(tx, { organizationId, now, ...(which === 'waiting' ? { codes: WAITING_FOR_RELAY } : {}) });
+    if (released > 0) this.released = true;
+  }
+
+  /** Wakes the dispatchers once a transaction that released waiting mail has committed. */
+  private async wakingDispatchers<T>(committed: Promise<T>): Promise<T> {
+    const result = await committed;
+    if (this.released) {
+      this.released = false;
+      this.deps.onMessagesDue?.();
+    }
+    return result;
   }
 
   private async requireOrganization(db: Executor, organizationId: string) {
@@ -331,7 +380,7 @@ export class RelayService {
   }
 }
 
-function settingsOf(input: SaveRelayInput): RelaySettings {
+function settingsOf(input: SaveRelayInput, storedLimits: RelayLimitOverrides | null): RelaySettings {
   return {
     preset: input.preset,
     host: input.host,
@@ -343,19 +392,35 @@ function settingsOf(input: SaveRelayInput): RelaySettings {
     replyTo: input.replyTo,
     fallbackPolicy: input.fallbackPolicy,
     allowSelfSigned: input.allowSelfSigned,
+    limits: input.limits === undefined ? storedLimits : normalizeLimits(input.limits),
   };
+}
+
+/** Overrides without absent keys, in a stable key order; an empty set is no override. */
+function normalizeLimits(limits: RelayLimitOverrides | null): RelayLimitOverrides | null {
+  if (limits === null) return null;
+  const entries = Object.entries(limits)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? null : (Object.fromEntries(entries) as RelayLimitOverrides);
 }
 
 const SETTING_FIELDS = ['preset', 'host', 'port', 'security', 'username', 'fromEmail', 'fromName', 'replyTo', 'fallbackPolicy', 'allowSelfSigned'] as const;
 
 /** Settings that differ between what is stored and what was sent. */
-function changedFields(relay: Relay, input: SaveRelayInput): (typeof SETTING_FIELDS)[number][] {
-  return SETTING_FIELDS.filter((field) => (field === 'host' ? !sameHost(relay.host, input.host) : relay[field] !== input[field]));
+function changedFields(relay: Relay, input: SaveRelayInput): ((typeof SETTING_FIELDS)[number] | 'limits')[] {
+  const changed: ((typeof SETTING_FIELDS)[number] | 'limits')[] = SETTING_FIELDS.filter((field) =>
+    field === 'host' ? !sameHost(relay.host, input.host) : relay[field] !== input[field],
+  );
+  if (input.limits !== undefined && JSON.stringify(normalizeLimits(input.limits)) !== JSON.stringify(normalizeLimits(relay.limits))) changed.push('limits');
+  return changed;
 }
 
 /** After a check: a pass makes an unverified relay ready (off), a failure makes a ready one unverified. In-use statuses are relay health's. */
 function statusAfterCheck(status: RelayStatus, passed: boolean): RelayStatus {
   if (passed && status === 'unverified') return 'off';
+  // The owner checked a failing relay and it passes: the incident ends, the relay is used again.
+  if (passed && status === 'failing') return 'active';
   if (!passed && status === 'off') return 'unverified';
   return status;
 }
@@ -373,6 +438,7 @@ function auditedSettings(relay: Relay): Record<string, unknown> {
     replyTo: relay.replyTo,
     fallbackPolicy: relay.fallbackPolicy,
     allowSelfSigned: relay.allowSelfSigned,
+    limits: relay.limits,
   };
 }
 

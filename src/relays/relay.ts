@@ -17,6 +17,11 @@
  *                            organization's customSmtp flag is on).
  *               failing      was active and fails at the relay level (authentication, TLS…);
  *                            set by relay health, which also decides fallback or hold.
+ * incident      The time a relay spends `failing`: it opens when relay-level failures reach the
+ *               threshold (owners are emailed once) and ends when a probe or a trial message
+ *               passes, or the owner verifies, changes or deactivates the relay.
+ * limits        The provider's caps (per second, minute, hour, day; connections) from the preset,
+ *               which the owner may override per relay; the queue paces sends to stay within them.
  */
 import type { PresetId } from './presets.ts';
 
@@ -37,7 +42,38 @@ export interface RelaySettings {
   fallbackPolicy: FallbackPolicy;
   /** Accept a certificate that does not chain to a trusted authority. Off by default, shown as a warning. */
   allowSelfSigned: boolean;
+  /** The owner's overrides of the preset's limits; null keeps the preset's figures. */
+  limits: RelayLimitOverrides | null;
 }
+
+/** Figures the queue keeps to for one relay; null = no cap of that kind. */
+export interface RelayLimits {
+  messagesPerSecond: number | null;
+  messagesPerMinute: number | null;
+  messagesPerHour: number | null;
+  messagesPerDay: number | null;
+  recipientsPerDay: number | null;
+  /** Simultaneous SMTP connections (sends in flight) to this relay. */
+  maxConnections: number;
+}
+
+/** An owner's override of some limits: a number replaces the preset's, null removes the cap. */
+export type RelayLimitOverrides = Partial<Omit<RelayLimits, 'maxConnections'>> & { maxConnections?: number };
+
+/** What relay health knows of the relay's latest failures and its current incident. */
+export interface RelayHealthState {
+  /** Relay-level failures in a row on the relay route. */
+  consecutiveFailures: number;
+  /** The latest relay-level failure (or failed probe): explanation id and the server's reply. */
+  lastFailure: { errorCode: string; reply: string | null; at: number } | null;
+  /** Start of the current incident; null when the relay is not failing. */
+  failingSince: number | null;
+  /** When the failing relay is next probed. */
+  nextProbeAt: number | null;
+  probeAttempts: number;
+}
+
+export const HEALTHY: RelayHealthState = { consecutiveFailures: 0, lastFailure: null, failingSince: null, nextProbeAt: null, probeAttempts: 0 };
 
 export interface RelayCheckRecord {
   version: number;
@@ -63,6 +99,7 @@ export interface Relay extends RelaySettings {
   verifiedVersion: number | null;
   verifiedAt: number | null;
   lastCheck: RelayCheckRecord | null;
+  health: RelayHealthState;
   createdAt: number;
   updatedAt: number;
 }

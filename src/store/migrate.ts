@@ -6,6 +6,7 @@ import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_members_sessions_audit.ts';
 import * as m003 from './migrations/003_relays.ts';
 import * as m004 from './migrations/004_recipients_events.ts';
+import * as m005 from './migrations/005_relay_health_limits.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '002_members_sessions_audit': m002,
   '003_relays': m003,
   '004_recipients_events': m004,
+  '005_relay_health_limits': m005,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

@@ -50,6 +50,8 @@ export interface MessagesTable {
   failed_at: number | null;
   /** The failed message this one re-sends, if any. */
   resent_from: string | null;
+  /** `platform` for messages that must never leave through the organization's relay (relay alerts). */
+  forced_route: string | null;
 }
 
 export interface MessageAttemptsTable {
@@ -167,6 +169,20 @@ export interface SmtpRelaysTable {
   last_check_passed: number | null;
   last_check_error_code: string | null;
   last_check_reply: string | null;
+  /** JSON of the owner's overrides of the preset's limits (RelayLimitOverrides); null = the preset's. */
+  limits: string | null;
+  /** Relay-level failures in a row on the relay route; reset by a delivery. */
+  consecutive_failures: number;
+  /** Explanation id and sanitized reply of the latest relay-level failure (or failed probe). */
+  failure_error_code: string | null;
+  failure_reply: string | null;
+  failure_at: number | null;
+  /** Start of the current incident (status failing); null when there is none. */
+  failing_since: number | null;
+  /** When the failing relay is next probed (or trusted with one trial message). */
+  next_probe_at: number | null;
+  /** Probes that failed in the current incident: the index into the probe backoff. */
+  probe_attempts: number;
   created_at: number;
   updated_at: number;
 }
@@ -180,6 +196,20 @@ export interface MessageRecipientsTable {
   status: string;
   reply: string | null;
   updated_at: number;
+}
+
+export interface RelaySendsTable {
+  id: Generated<number>;
+  relay_id: string;
+  message_id: string;
+  started_at: number;
+  /** The slot is held until then unless renewed (a dispatcher that died frees it). */
+  expires_at: number;
+  finished_at: number | null;
+  /** 1 while in flight; once finished, 1 if the relay accepted the message, else 0. */
+  messages: number;
+  /** Recipients reserved while in flight; once finished, those the relay accepted. */
+  recipients: number;
 }
 
 export interface EventsTable {
@@ -205,4 +235,5 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   audit_log: AuditLogTable;
   smtp_relays: SmtpRelaysTable;
+  relay_sends: RelaySendsTable;
 }

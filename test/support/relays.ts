@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { Dialect } from './databases.ts';
 import { createTestApp, type TestApp } from './app.ts';
+import type { AppDeps } from '../../src/api/app.ts';
 import { newId } from '../../src/ids.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Relais } from '../../src/relais.ts';
 import { insertRelay } from '../../src/relays/relay.repository.ts';
-import type { Relay } from '../../src/relays/relay.ts';
+import { HEALTHY, type Relay } from '../../src/relays/relay.ts';
 import { fixedSecretKeys } from '../../src/secrets/key-source.ts';
 import { generateSecretKey, KeyRing } from '../../src/secrets/key-ring.ts';
 import type { Resolver } from '../../src/smtp/address-guard.ts';
@@ -35,7 +36,7 @@ export function fakeResolver(names: Record<string, string | string[]>): Resolver
 }
 
 export async function createRelayTestApp(
-  options: { dialect?: Dialect; env?: Record<string, string>; resolver?: Resolver; secretKey?: string } = {},
+  options: { dialect?: Dialect; env?: Record<string, string>; resolver?: Resolver; secretKey?: string; deps?: Partial<AppDeps> } = {},
 ): Promise<RelayTestApp> {
   const logs: string[] = [];
   const destination = new Writable({
@@ -53,6 +54,7 @@ export async function createRelayTestApp(
       smtpCa: [TEST_CA],
       secretKeys: fixedSecretKeys(KeyRing.fromBase64(secretKey)),
       ...(options.resolver ? { smtpResolver: options.resolver } : {}),
+      ...options.deps,
     },
   });
   return Object.assign(t, { logs, secretKey });
@@ -139,6 +141,7 @@ export async function storeRelay(
     replyTo: null,
     fallbackPolicy: 'fallback',
     allowSelfSigned: false,
+    limits: null,
     version: 1,
     sealedPassword: relais.relays.sealPassword({ id, organizationId }, password),
     status: 'off',
@@ -147,6 +150,7 @@ export async function storeRelay(
     verifiedVersion: 1,
     verifiedAt: now,
     lastCheck: null,
+    health: HEALTHY,
     createdAt: now,
     updatedAt: now,
     ...rest,

@@ -7,14 +7,16 @@ import { toClaimedMessage } from './rows.ts';
 /**
  * Leases up to `limit` due messages to `owner` until `leaseUntil`: queued or deferred ones
  * whose time has come, and `sending` ones whose lease expired (their dispatcher died).
- * Each claim counts as an attempt.
+ * Each claim counts as an attempt. Messages of `excludeOrganizations` (whose relay this
+ * dispatcher cannot use right now) stay in the queue for others or for later.
  */
 export async function claimMessages(
   db: Executor,
   caps: Capabilities,
-  args: { owner: string; now: number; leaseUntil: number; limit: number },
+  args: { owner: string; now: number; leaseUntil: number; limit: number; excludeOrganizations?: readonly string[] },
 ): Promise<ClaimedMessage[]> {
   const { owner, now, leaseUntil, limit } = args;
+  const excluded = args.excludeOrganizations ?? [];
   const rows = await db
     .updateTable('messages')
     .set((eb) => ({
@@ -34,6 +36,7 @@ export async function claimMessages(
             w.and([w('status', '=', 'sending'), w('lease_expires_at', '<', now)]),
           ]),
         )
+        .$if(excluded.length > 0, (q) => q.where('organization_id', 'not in', excluded))
         .orderBy('next_attempt_at')
         .limit(limit)
         .$if(caps.skipLocked, (q) => q.forUpdate().skipLocked()),

@@ -100,12 +100,16 @@ export async function countQueued(db: Executor): Promise<Record<'queued' | 'defe
   return counts;
 }
 
-/** When the dispatcher next has something to do: the earliest due time or lease expiry. */
-export async function nextWakeUp(db: Executor): Promise<number | undefined> {
+/**
+ * When the dispatcher next has something to do: the earliest due time or lease expiry,
+ * leaving out organizations it does not claim for at the moment.
+ */
+export async function nextWakeUp(db: Executor, excludeOrganizations: readonly string[] = []): Promise<number | undefined> {
   const due = await db
     .selectFrom('messages')
     .select((eb) => eb.fn.min<number>('next_attempt_at').as('at'))
     .where('status', 'in', ['queued', 'deferred'])
+    .$if(excludeOrganizations.length > 0, (q) => q.where('organization_id', 'not in', excludeOrganizations))
     .executeTakeFirst();
   const lease = await db
     .selectFrom('messages')

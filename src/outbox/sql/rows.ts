@@ -32,6 +32,7 @@ export function toClaimedMessage(row: MessagesTable, recipients: Recipient[]): C
     content: JSON.parse(row.payload) as MessageContent,
     leaseOwner: row.lease_owner ?? '',
     recipients,
+    forcedRoute: row.forced_route === 'platform' ? 'platform' : null,
   };
 }
 
