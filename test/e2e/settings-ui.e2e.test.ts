@@ -1,7 +1,8 @@
 // The settings UI in a real browser (Debian's Chromium through playwright-core) against a
 // real Relais on SQLite and real SMTP relays: an owner turns the beta on, configures a relay,
 // sees the wrong password explained, fixes it, activates, and the next email leaves through
-// the relay and shows in the delivery log; an admin only sees the read-only status; both
+// the relay and shows in the delivery log; an admin only sees the read-only status; a member
+// signed in through the platform's embed link lands in their organization's language; both
 // languages work, and the page fits a 375 px phone. Screenshots go to docs/screenshots/.
 //
 // Relays: the owner's relay is an smtp-server fixture on 127.0.0.31:587 requiring STARTTLS
@@ -341,6 +342,30 @@ describe('settings UI in Chromium', { skip }, () => {
       // The API agrees: the admin's session cannot read the settings.
       const settings = await page.request.get(`${base}/v1/organizations/${ORG}/smtp-relay`);
       assert.equal(settings.status(), 403);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a member of an English-speaking organization arrives through the embedded sign-in, in English', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/v1/organizations', headers: t.auth, payload: { id: 'campus', name: 'Campus North', locale: 'en' } });
+    assert.equal(created.statusCode, 201, created.body);
+    await addMember(t.app.relais, 'campus', 'member-1', 'member', { email: 'member@campus.test', name: 'Mia Jones' });
+    const link = await t.app.inject({ method: 'POST', url: '/v1/embed-sessions', headers: t.auth, payload: { organizationId: 'campus', userId: 'member-1' } });
+    assert.equal(link.statusCode, 201, link.body);
+    const { pathname, search } = new URL(link.json().url as string);
+
+    // A fresh browser profile: no language chosen yet, so the organization's locale decides.
+    const context = await browser.newContext({ viewport: { width: 1180, height: 760 }, locale: 'fr-FR' });
+    context.setDefaultTimeout(10_000);
+    try {
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+      await page.goto(`${base}${pathname}${search}`);
+      await page.getByRole('heading', { level: 1, name: 'Custom sending address' }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/settings/emails/smtp');
+      assert.match(await page.getByTestId('readonly-status').innerText(), /Emails leave from the platform’s address\./);
+      assert.match(await page.locator('.topbar').innerText(), /Campus North/);
     } finally {
       await context.close();
     }
