@@ -293,14 +293,39 @@ describe('settings UI in Chromium', { skip }, () => {
       await page.getByRole('button', { name: 'Français' }).click();
     });
 
-    test('deactivates after confirming; Escape cancels the dialog', async () => {
+    test('a relay that starts refusing the sender shows as failing, explained, with what to do', async () => {
+      // Microsoft's send-as refusal, for every message from now on: a relay-level failure.
+      relay.setScript({ mail: () => ({ code: 550, text: '5.7.60 SMTP; Client does not have permissions to send as this sender' }) });
+      for (let i = 0; i < 3; i++) {
+        const sent = await fetch(`${base}/v1/organizations/${ORG}/messages`, {
+          method: 'POST',
+          headers: { ...t.auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ to: [`learner${i}@example.org`], subject: 'Rappel', text: 'Bonjour' }),
+        });
+        assert.equal(sent.status, 202);
+        await t.app.relais.dispatcher.runOnce();
+      }
+      const status = await t.app.inject({ method: 'GET', url: `/v1/organizations/${ORG}/smtp-relay/status`, headers: t.auth });
+      assert.equal(status.json().status, 'failing', status.body);
+
       await page.getByRole('navigation', { name: 'Paramètres' }).getByRole('link', { name: 'Adresse d’envoi personnalisée' }).click();
+      const card = page.getByTestId('status-card');
+      await card.getByText(/En échec depuis le/).waitFor();
+      assert.match(await card.innerText(), /En attendant, les e-mails partent de l’adresse de la plateforme/);
+      assert.match(await card.locator('.explanation__reply').innerText(), /550 5\.7\.60/);
+      assert.ok((await card.locator('.explanation__fix li').count()) >= 1, 'what to do, step by step');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot(page, 'failing-fr', false);
+      relay.setScript({});
+    });
+
+    test('deactivates after confirming; Escape cancels the dialog', async () => {
       await page.getByRole('button', { name: 'Désactiver', exact: true }).click();
       const dialog = page.getByRole('dialog', { name: 'Désactiver l’adresse d’envoi ?' });
       await dialog.waitFor();
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });
-      assert.match(await page.getByTestId('status-card').innerText(), /Active depuis le/);
+      assert.match(await page.getByTestId('status-card').innerText(), /En échec depuis le/);
 
       await page.getByRole('button', { name: 'Désactiver', exact: true }).click();
       await dialog.getByRole('button', { name: 'Désactiver' }).click();
