@@ -91,6 +91,10 @@ for (const dialect of await dialects()) {
       assert.ok((await list(`from=${encodeURIComponent(at)}`)).includes(other));
       assert.ok(!(await list(`from=${encodeURIComponent(at)}`)).includes(failed));
       assert.ok((await list(`to=${encodeURIComponent(at)}`)).includes(failed));
+      const day = new Date(clock.now()).toISOString().slice(0, 10);
+      const yesterday = new Date(clock.now() - 24 * 3600_000).toISOString().slice(0, 10);
+      assert.ok((await list(`from=${day}&to=${day}`)).includes(other), 'a day range includes that whole day');
+      assert.deepEqual(await list(`to=${yesterday}`), []);
 
       const notFailed = await t.app.inject({ method: 'POST', url: `/v1/organizations/acme/messages/${other}/resend`, headers: t.auth });
       assert.equal(notFailed.statusCode, 409);

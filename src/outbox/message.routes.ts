@@ -75,6 +75,10 @@ function presentAttempt(a: Attempt): z.infer<typeof attemptBody> {
   return { ...a, startedAt: new Date(a.startedAt).toISOString(), finishedAt: new Date(a.finishedAt).toISOString() };
 }
 
+const DAY_MS = 24 * 3600_000;
+const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
 const idempotencyKey = z
   .string()
   .min(1)
@@ -116,8 +120,8 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
             status: statusEnum.optional(),
             recipient: z.string().max(254).optional().describe('any recipient (to, cc, bcc), exact address'),
             category: z.string().max(40).optional(),
-            from: z.iso.datetime({ offset: true }).optional().describe('created at or after (ISO 8601)'),
-            to: z.iso.datetime({ offset: true }).optional().describe('created before (ISO 8601)'),
+            from: dateOrTime.optional().describe('created at or after: an ISO 8601 time, or a day (from its start, UTC)'),
+            to: dateOrTime.optional().describe('created before: an ISO 8601 time, or a day (that day included, UTC)'),
             cursor: z.string().max(100).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
@@ -131,7 +135,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           organizationId: request.params.orgId,
           ...rest,
           ...(from ? { createdFrom: Date.parse(from) } : {}),
-          ...(to ? { createdBefore: Date.parse(to) } : {}),
+          ...(to ? { createdBefore: Date.parse(to) + (isDay(to) ? DAY_MS : 0) } : {}),
         });
         return { messages: page.messages.map(presentMessage), nextCursor: page.nextCursor };
       },
