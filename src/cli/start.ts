@@ -1,7 +1,10 @@
 // `relais start` (API + dispatcher + UI) and `relais worker` (dispatcher only): the process.
 import { buildApp } from '../api/app.ts';
 import type { Config } from '../config.ts';
-import { startDevInbox, type DevInbox } from '../dev/capture-server.ts';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDevInbox, type DemoRelay, type DevInbox } from '../dev/capture-server.ts';
 import { seedDemo } from '../dev/demo-seed.ts';
 import { createLogger } from '../logger.ts';
 import { listenOutbox } from '../outbox/wake-channel.ts';
@@ -11,9 +14,13 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   let config: Config = configOrExit(options.demo ? { demo: true } : {});
   const logger = createLogger(config.logLevel);
   let devInbox: DevInbox | undefined;
+  let demoRelay: DemoRelay | undefined;
   if (config.demo && !config.platformSmtpUrl) {
     devInbox = await startDevInbox({ port: config.devInboxPort });
-    config = Object.freeze({ ...config, platformSmtpUrl: devInbox.url });
+    // A second local server plays the demo organization's own relay, on a port relays may use.
+    demoRelay = await devInbox.startRelay({ username: 'formation@centre-demo.test', password: demoRelayPassword(config.dataDir) }, 2525);
+    const ports = config.smtpAllowedPorts.includes(demoRelay.port) ? config.smtpAllowedPorts : [...config.smtpAllowedPorts, demoRelay.port];
+    config = Object.freeze({ ...config, platformSmtpUrl: devInbox.url, smtpAllowedPorts: Object.freeze(ports) });
   }
   if (!config.platformSmtpUrl) {
     console.error('relais: RELAIS_PLATFORM_SMTP_URL is required (e.g. smtp://user:pass@smtp.example.com:587), or start with --demo.');
@@ -26,7 +33,7 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     await app.relais.apiKeys.ensure('bootstrap', config.bootstrapApiKey);
     lines.push('Platform API key: the value of RELAIS_BOOTSTRAP_API_KEY');
   }
-  if (config.demo) lines.push(...(await seedDemo(app.relais)));
+  if (config.demo) lines.push(...(await seedDemo(app.relais, demoRelay)));
 
   // Other processes (relais send, API instances on PostgreSQL) wake this dispatcher through NOTIFY.
   const stopListening = await listenOutbox(store, () => app.relais.dispatcher.wake(), logger);
@@ -59,3 +66,17 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   app.relais.dispatcher.start();
   console.log(`\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
 }
+
+/** The demo relay's password, random once and kept in the data dir (0600) so restarts keep the relay verified. */
+function demoRelayPassword(dataDir: string): string {
+  const file = path.join(dataDir, 'demo-relay-password');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const password = randomBytes(12).toString('base64url');
+    fs.writeFileSync(file, password, { mode: 0o600 });
+    return password;
+  }
+}
+

@@ -2,6 +2,7 @@
 // key. Keys and passwords are random and printed once, when created; only hashes are kept.
 import { randomBytes } from 'node:crypto';
 import type { Relais } from '../relais.ts';
+import type { DemoRelay } from './capture-server.ts';
 import type { SystemActor } from '../tenants/actor.ts';
 import type { Role } from '../tenants/member.ts';
 
@@ -32,8 +33,40 @@ async function seedDemoUsers(relais: Relais): Promise<string[]> {
   return [`Demo logins at ${relais.config.publicUrl}/ (shown once, keep them):`, ...created];
 }
 
+/**
+ * The demo organization's own relay: "custom sending address" turned on and settings saved
+ * for the demo relay server, ready for the owner to check and activate. Saved once (again
+ * only if the demo relay's port changed); a relay the owner pointed elsewhere is left alone.
+ */
+async function seedDemoRelay(relais: Relais, demoRelay: DemoRelay): Promise<string[]> {
+  const { relay } = await relais.relays.find(DEMO_ORGANIZATION_ID);
+  const line = `Demo relay of the organization: smtp://${demoRelay.host}:${demoRelay.port} (saved in its settings; sign in as the owner, run the check, activate)`;
+  if (relay && (relay.host !== demoRelay.host || relay.username !== demoRelay.username)) return [];
+  if (relay && relay.port === demoRelay.port) return [line];
+  if (!relay) await relais.organizations.update(DEMO_ORGANIZATION_ID, { features: { customSmtp: true } });
+  await relais.relays.save(
+    DEMO_ORGANIZATION_ID,
+    {
+      preset: 'custom',
+      host: demoRelay.host,
+      port: demoRelay.port,
+      security: 'none',
+      username: demoRelay.username,
+      password: demoRelay.password,
+      fromEmail: 'formation@centre-demo.test',
+      fromName: 'Centre de formation Démo',
+      replyTo: null,
+      fallbackPolicy: 'fallback',
+      allowSelfSigned: false,
+      limits: null,
+    },
+    SEED_ACTOR,
+  );
+  return [line];
+}
+
 /** Seeds what is missing and returns the lines to print at start-up. */
-export async function seedDemo(relais: Relais): Promise<string[]> {
+export async function seedDemo(relais: Relais, demoRelay?: DemoRelay): Promise<string[]> {
   const lines: string[] = [];
   try {
     await relais.organizations.get(DEMO_ORGANIZATION_ID);
@@ -42,6 +75,7 @@ export async function seedDemo(relais: Relais): Promise<string[]> {
   }
   lines.push(`Demo organization: ${DEMO_ORGANIZATION_ID}`);
   lines.push(...(await seedDemoUsers(relais)));
+  if (demoRelay) lines.push(...(await seedDemoRelay(relais, demoRelay)));
   const keys = await relais.apiKeys.list();
   if (!relais.config.bootstrapApiKey && keys.every((k) => k.revokedAt !== null || k.name !== 'demo')) {
     const { key } = await relais.apiKeys.create('demo');

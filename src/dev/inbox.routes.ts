@@ -11,6 +11,7 @@ function page(inbox: DevInbox): string {
     .map(
       (e) => `<tr>
   <td>${escape(new Date(e.receivedAt).toISOString().replace('T', ' ').slice(0, 19))}</td>
+  <td>${e.server === 'relay' ? 'organization relay' : 'platform sender'}</td>
   <td>${escape(e.from)}</td><td>${escape(e.to)}</td><td>${escape(e.subject)}</td>
   <td><a href="/dev/inbox/messages/${e.id}/raw">source</a></td></tr>`,
     )
@@ -19,9 +20,9 @@ function page(inbox: DevInbox): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#1f2937}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e5e7eb}th{background:#f3f4f6}</style></head>
-<body><h1>Dev inbox</h1><p>Emails captured by the demo's local SMTP server (${escape(inbox.url)}). Newest first; reload to refresh.</p>
-<table><thead><tr><th>Received</th><th>From</th><th>To</th><th>Subject</th><th></th></tr></thead>
-<tbody>${rows || '<tr><td colspan="5">Nothing yet: send a message through the API.</td></tr>'}</tbody></table></body></html>`;
+<body><h1>Dev inbox</h1><p>Emails captured by the demo's local SMTP servers: the platform's default sender (${escape(inbox.url)}) and the demo organization's own relay. Newest first; reload to refresh.</p>
+<table><thead><tr><th>Received</th><th>Through</th><th>From</th><th>To</th><th>Subject</th><th></th></tr></thead>
+<tbody>${rows || '<tr><td colspan="6">Nothing yet: send a message through the API.</td></tr>'}</tbody></table></body></html>`;
 }
 
 export function devInboxRoutes(inbox: DevInbox): FastifyPluginAsync {
