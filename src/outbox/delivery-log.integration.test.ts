@@ -52,6 +52,20 @@ for (const dialect of await dialects()) {
       const byAddress = Object.fromEntries(m.recipients.map((r: { address: string; status: string }) => [r.address, r.status]));
       assert.deepEqual(byAddress, { 'lea@example.org': 'sent', 'gone@example.org': 'failed' });
       assert.match(m.recipients.find((r: { address: string }) => r.address === 'gone@example.org').reply, /550 5\.1\.1/);
+      const explained = await t.app.inject({ method: 'GET', url: `/v1/organizations/acme/messages/${id}`, headers: { ...t.auth, 'accept-language': 'en' } });
+      assert.equal(explained.json().history[0].errorCode, 'some_recipients_failed', 'the attempt is summarised');
+    });
+
+    test('a failed attempt carries its explanation in the reader\'s language', async () => {
+      smtp.setScript({ rcpt: () => ({ code: 550, text: '5.1.1 <gone@example.org>: Recipient address rejected: User unknown' }) });
+      const id = await send({ to: 'gone@example.org', subject: 'Gone', text: 'x' });
+      await t.app.relais.dispatcher.runOnce();
+      const fr = (await t.app.inject({ method: 'GET', url: `/v1/organizations/acme/messages/${id}`, headers: t.auth })).json();
+      const en = (await t.app.inject({ method: 'GET', url: `/v1/organizations/acme/messages/${id}`, headers: { ...t.auth, 'accept-language': 'en-GB,en;q=0.9' } })).json();
+      assert.equal(fr.history[0].errorCode, 'recipient-unknown');
+      assert.ok(fr.history[0].explanation.title.length > 0);
+      assert.ok(en.history[0].explanation.fix.length > 0);
+      assert.notEqual(fr.history[0].explanation.title, en.history[0].explanation.title);
     });
 
     test('a temporary refusal for one recipient retries only that one', async () => {

@@ -1,7 +1,9 @@
 // HTTP: /v1/organizations/{orgId}/messages
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Locale } from '../glossary.ts';
 import type { Relais } from '../relais.ts';
+import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
 import type { Attempt, MessageRecord } from './message.ts';
 import { sendMessageSchema } from './message.ts';
@@ -19,6 +21,8 @@ const attemptBody = z.object({
   outcome: z.enum(['sent', 'deferred', 'failed']),
   reply: z.string().nullable(),
   errorCode: z.string().nullable(),
+  /** What the error code means and what to do, in the reader's language. */
+  explanation: z.object({ title: z.string(), cause: z.string(), fix: z.array(z.string()) }).optional(),
 });
 
 const recipientBody = z.object({
@@ -71,8 +75,23 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
   };
 }
 
-function presentAttempt(a: Attempt): z.infer<typeof attemptBody> {
-  return { ...a, startedAt: new Date(a.startedAt).toISOString(), finishedAt: new Date(a.finishedAt).toISOString() };
+function presentAttempt(a: Attempt, locale: Locale, preset?: string): z.infer<typeof attemptBody> {
+  const explained =
+    a.errorCode && Object.hasOwn(EXPLANATIONS, a.errorCode)
+      ? explainById(a.errorCode as ExplanationId, { locale, ...(preset ? { preset } : {}) })
+      : undefined;
+  return {
+    ...a,
+    startedAt: new Date(a.startedAt).toISOString(),
+    finishedAt: new Date(a.finishedAt).toISOString(),
+    ...(explained ? { explanation: { title: explained.title, cause: explained.cause, fix: explained.fix } } : {}),
+  };
+}
+
+/** `fr` or `en` from Accept-Language, else the organization's locale. */
+function readerLocale(header: string | undefined, fallback: Locale): Locale {
+  const first = header?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
+  return first === 'en' || first === 'fr' ? first : fallback;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -154,7 +173,10 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { message, recipients, attempts } = await relais.messages.get(request.params.orgId, request.params.messageId);
-        return { ...presentMessage(message), recipients, history: attempts.map(presentAttempt) };
+        const org = await relais.organizations.get(request.params.orgId);
+        const locale = readerLocale(request.headers['accept-language'], org.locale);
+        const { relay } = await relais.relays.find(request.params.orgId);
+        return { ...presentMessage(message), recipients, history: attempts.map((a) => presentAttempt(a, locale, relay?.preset)) };
       },
     );
 
