@@ -40,3 +40,13 @@ test('unknown RELAIS_ variables and invalid values stop start-up with every prob
   assert.throws(() => loadConfig({ RELAIS_SMTP_ALLOWED_PORTS: '587,99999' }), /comma-separated list of ports/);
   assert.throws(() => loadConfig({ RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'maybe' }), /must be true or false/);
 });
+
+test('relay health and relay timeouts: defaults, and seconds (fractions allowed) turned into milliseconds', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.relayFailureThreshold, 3);
+  assert.deepEqual(defaults.relayTimeouts, { connection: 10_000, greeting: 15_000, socket: 60_000 });
+  const tuned = loadConfig({ RELAIS_RELAY_FAILURE_THRESHOLD: '5', RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: '0.5' });
+  assert.equal(tuned.relayFailureThreshold, 5);
+  assert.equal(tuned.relayTimeouts.greeting, 500);
+  assert.throws(() => loadConfig({ RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: '0' }), /RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS must be more than 0/);
+});

@@ -98,8 +98,8 @@ export class Dispatcher {
     this.wakeUp?.();
     clearInterval(this.heartbeat);
     await this.loop;
-    await this.housekeeping;
-    const pending = [...this.inFlight.values()];
+    // A probe under way gets the same grace period as the sends.
+    const pending = [...this.inFlight.values(), ...(this.housekeeping ? [this.housekeeping] : [])];
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(pending),

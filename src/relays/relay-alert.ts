@@ -40,11 +40,10 @@ function when(locale: Locale, at: number): string {
   return `${format.format(new Date(at))} UTC`;
 }
 
-function duration(locale: Locale, ms: number): string {
+/** Minutes up to two hours, then hours; written the same way in French and English. */
+function duration(ms: number): string {
   const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes < 120) return locale === 'fr' ? `${minutes} min` : `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  return locale === 'fr' ? `${hours} h` : `${hours} h`;
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 
 const numbered = (steps: readonly string[]) => steps.map((step, i) => `${i + 1}. ${step}`).join('\n');
@@ -101,7 +100,7 @@ export function failingAlert(input: FailingAlertInput): AlertText {
 }
 
 export function recoveredAlert(input: RecoveredAlertInput): AlertText {
-  const lasted = duration(input.locale, input.at - input.since);
+  const lasted = duration(input.at - input.since);
   if (input.locale === 'fr') {
     return {
       subject: "Votre serveur d'envoi fonctionne de nouveau",

@@ -40,7 +40,7 @@ export async function createOutboxTestApp(
 
 /** An organization with the customSmtp flag, an owner, and (unless `relay` is null) an active relay on `fixture`. */
 export async function organizationWithRelay(
-  t: OutboxTestApp,
+  t: RelayTestApp,
   args: { id: string; locale?: 'fr' | 'en'; fixture: SmtpFixture; relay?: Partial<Omit<Relay, 'id' | 'organizationId' | 'sealedPassword'>> & { password?: string } },
 ): Promise<Relay> {
   const created = await t.app.inject({
@@ -54,7 +54,7 @@ export async function organizationWithRelay(
   assert.equal(flag.statusCode, 200, flag.body);
   await addMember(t.app.relais, args.id, `${args.id}-owner`, 'owner', { email: `owner@${args.id}.test`, name: 'Camille Owner' });
   await addMember(t.app.relais, args.id, `${args.id}-admin`, 'admin', { email: `admin@${args.id}.test` });
-  const now = t.clock.now();
+  const now = t.app.relais.clock.now();
   return storeRelay(t.app.relais, args.id, {
     host: args.fixture.host,
     port: args.fixture.port,
@@ -70,7 +70,7 @@ export async function organizationWithRelay(
 }
 
 /** Queues a message for the organization through the API; returns its id and its (unique) subject. */
-export async function submit(t: OutboxTestApp, organizationId: string, subject: string, extra: object = {}): Promise<{ id: string; subject: string }> {
+export async function submit(t: RelayTestApp, organizationId: string, subject: string, extra: object = {}): Promise<{ id: string; subject: string }> {
   const res = await t.app.inject({
     method: 'POST',
     url: `/v1/organizations/${organizationId}/messages`,
@@ -81,19 +81,19 @@ export async function submit(t: OutboxTestApp, organizationId: string, subject: 
   return { id: res.json().id, subject };
 }
 
-export async function messageOf(t: OutboxTestApp, organizationId: string, id: string) {
+export async function messageOf(t: RelayTestApp, organizationId: string, id: string) {
   const res = await t.app.inject({ method: 'GET', url: `/v1/organizations/${organizationId}/messages/${id}`, headers: t.auth });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 }
 
-export async function relayOf(t: OutboxTestApp, organizationId: string, query = '') {
+export async function relayOf(t: RelayTestApp, organizationId: string, query = '') {
   const res = await t.app.inject({ method: 'GET', url: `/v1/organizations/${organizationId}/smtp-relay${query}`, headers: t.auth });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 }
 
-export async function eventsOf(t: OutboxTestApp, organizationId: string, type?: string): Promise<{ type: string; messageId: string | null; data: Record<string, unknown> }[]> {
+export async function eventsOf(t: RelayTestApp, organizationId: string, type?: string): Promise<{ type: string; messageId: string | null; data: Record<string, unknown> }[]> {
   const res = await t.app.inject({
     method: 'GET',
     url: `/v1/events?organizationId=${organizationId}&limit=500${type ? `&type=${type}` : ''}`,
