@@ -15,7 +15,8 @@ for (const dialect of await dialects()) {
     const clock = new ManualClock();
 
     before(async () => {
-      t = await createTestApp({ dialect, deps: { clock } });
+      // Behind one reverse proxy, so that X-Forwarded-For names the client (per-IP limits).
+      t = await createTestApp({ dialect, env: { RELAIS_TRUST_PROXY: '1' }, deps: { clock } });
       const { relais } = t.app;
       await relais.organizations.create({ id: 'acme', name: 'Acme Formation' });
       await relais.organizations.create({ id: 'beta', name: 'Beta Learning' });
