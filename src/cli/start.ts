@@ -58,7 +58,7 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   if (options.http) {
     await app.listen({ port: config.port, host: config.host });
     lines.unshift(`Relais is running on ${config.publicUrl} (${config.database.kind})`, `API documentation: ${config.publicUrl}/docs`);
-    if (devInbox) lines.push(`Dev inbox (what the platform sender delivered): ${config.publicUrl}/dev/inbox`);
+    if (devInbox) lines.push(`Dev inbox (what the platform sender and the demo relay delivered): ${config.publicUrl}/dev/inbox`);
   } else {
     await app.ready();
     lines.unshift(`Relais worker ${app.relais.dispatcher.workerId} is delivering (${config.database.kind})`);
