@@ -114,8 +114,13 @@ export class RelayLimiter {
         finish: async (acceptedRecipients: number) => {
           if (finished) return;
           finished = true;
-          this.release(relay.id);
-          await finishSend(db, slotId, { at: clock.now(), acceptedRecipients });
+          // The database first: a send that finds the local slot free must not find it still
+          // taken in the database.
+          try {
+            await finishSend(db, slotId, { at: clock.now(), acceptedRecipients });
+          } finally {
+            this.release(relay.id);
+          }
         },
       },
     };
