@@ -236,6 +236,20 @@ for (const dialect of await dialects()) {
       assert.equal((await messageOf(t, 'ifsi', first?.id ?? '')).status, 'sent');
     });
 
+    test('turning custom sending off releases held mail to the platform sender at once', async () => {
+      await organizationWithRelay(t, { id: 'cfa', fixture: relay, relay: { fallbackPolicy: 'hold' } });
+      const [first] = await breakRelay('cfa');
+      await dispatch();
+      assert.equal((await messageOf(t, 'cfa', first?.id ?? '')).lastErrorCode, 'relay_held');
+      const off = await t.app.inject({ method: 'PATCH', url: '/v1/organizations/cfa', headers: t.auth, payload: { features: { customSmtp: false } } });
+      assert.equal(off.statusCode, 200, off.body);
+      await dispatch();
+      const record = await messageOf(t, 'cfa', first?.id ?? '');
+      assert.equal(record.status, 'sent');
+      assert.equal(record.route, 'platform');
+      assert.equal(withSubject(platform, first?.subject ?? '').length, 1, 'it arrived through the platform sender');
+    });
+
     test('failures that are not the relay’s (a 4xx, an unknown recipient) never make it failing', async () => {
       await organizationWithRelay(t, { id: 'ecole', fixture: relay });
       relay.setScript({ rcpt: () => ({ code: 550, text: '5.1.1 <lea@example.org>: Recipient address rejected: User unknown' }) });

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { insertEvent } from '../outbox/sql/events.ts';
-import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
+import { rescheduleDeferred, WAITING_FOR_RELAY } from '../outbox/sql/rescheduleDeferred.ts';
 import type { SecretKeys } from '../secrets/key-source.ts';
 import { resolveSmtpTarget } from '../smtp/address-guard.ts';
 import { checkConnection, type ConnectionCheckResult } from '../smtp/connection-check.ts';
@@ -35,7 +35,6 @@ export interface SaveRelayInput extends Omit<RelaySettings, 'limits'> {
 }
 
 /** Last error codes of mail waiting for the relay (held, or at a limit): any change of the relay looks at it again. */
-const WAITING_FOR_RELAY = ['relay_held', 'relay_rate_limited', 'relay_daily_quota'] as const;
 
 export interface RelayServiceDeps {
   db: Db;

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Locale } from '../glossary.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { Actor } from './actor.ts';
+import { rescheduleDeferred, WAITING_FOR_RELAY } from '../outbox/sql/rescheduleDeferred.ts';
 import { recordAudit } from './audit.repository.ts';
 import { DEFAULT_FEATURES, type Organization, type OrganizationFeatures } from './organization.ts';
 import { findOrganization, insertOrganization, listOrganizations, updateOrganization } from './organization.repository.ts';
@@ -79,6 +80,8 @@ export class OrganizationService {
       if (flags.length > 0) {
         const details = Object.fromEntries(flags.map((k) => [k, { from: before.features[k], to: after.features[k] }]));
         await recordAudit(tx, { organizationId: id, actor, action: 'features.updated', target: 'features', details, at });
+        // Mail held for the relay, or waiting on its limits, follows the new route at once.
+        if (flags.includes('customSmtp')) await rescheduleDeferred(tx, { organizationId: id, now: at, codes: WAITING_FOR_RELAY });
       }
       const fields = (['name', 'locale'] as const).filter((k) => before[k] !== after[k]);
       if (fields.length > 0) {
