@@ -5,10 +5,9 @@ import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
 import { findOrganization } from '../tenants/organization.repository.ts';
-import { estimateSize, recipientsOf, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
+import { estimateSize, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
 import { findByIdempotencyKey, findContent, findMessage } from './sql/findMessages.ts';
 import { insertMessage } from './sql/insertMessage.ts';
-import { insertRecipients } from './sql/recipients.ts';
 
 export interface AcceptDeps {
   store: Store;
@@ -76,29 +75,16 @@ export class AcceptService {
       }
       await insertMessage(tx, {
         id,
-        organization_id: organizationId,
-        status: 'queued',
+        organizationId,
+        content,
         category: options.category,
-        message_id_header: `<${id.replace('_', '.')}@${this.deps.messageIdDomain}>`,
-        payload: JSON.stringify(content),
-        size_bytes: size,
-        recipient_count: recipientsOf(content).length,
-        idempotency_key: idempotencyKey ?? null,
-        request_hash: requestHash,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_expires_at: null,
-        route: null,
-        last_reply: null,
-        last_error_code: null,
-        created_at: now,
-        updated_at: now,
-        sent_at: null,
-        failed_at: null,
-        resent_from: resentFrom ?? null,
+        messageIdDomain: this.deps.messageIdDomain,
+        now,
+        sizeBytes: size,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        resentFrom: resentFrom ?? null,
       });
-      await insertRecipients(tx, id, recipientsOf(content), now);
       return { earlier: undefined };
     }).catch(async (error: unknown) => {
       // Two requests with the same key raced: the unique index let one through.

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Locale } from '../glossary.ts';
+import { readerLocale } from '../api/reader-locale.ts';
 import type { Relais } from '../relais.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
@@ -86,12 +87,6 @@ function presentAttempt(a: Attempt, locale: Locale, preset?: string): z.infer<ty
     finishedAt: new Date(a.finishedAt).toISOString(),
     ...(explained ? { explanation: { title: explained.title, cause: explained.cause, fix: explained.fix } } : {}),
   };
-}
-
-/** `fr` or `en` from Accept-Language, else the organization's locale. */
-function readerLocale(header: string | undefined, fallback: Locale): Locale {
-  const first = header?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
-  return first === 'en' || first === 'fr' ? first : fallback;
 }
 
 const DAY_MS = 24 * 3600_000;

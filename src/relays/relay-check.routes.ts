@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../api/access-control.ts';
+import { readerLocale } from '../api/reader-locale.ts';
 import { AppError } from '../errors.ts';
-import type { Locale } from '../glossary.ts';
 import type { Relais } from '../relais.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
 import { CheckLimiter, type CheckLimits } from './check-limiter.ts';
@@ -32,12 +32,6 @@ const body = z
   })
   .default({});
 
-/** `fr` or `en` from Accept-Language, else the organization's locale. */
-function localeOf(header: string | undefined, fallback: Locale): Locale {
-  const first = header?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
-  return first === 'en' || first === 'fr' ? first : fallback;
-}
-
 export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyPluginAsyncZod {
   const service = new RelayCheckService(relais.relays, new CheckLimiter(relais.clock, limits));
   return async (app) => {
@@ -62,7 +56,7 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
           ...(request.body.toEmail ? { toEmail: request.body.toEmail } : {}),
           ...(request.body.sendTestEmail !== undefined ? { sendTestEmail: request.body.sendTestEmail } : {}),
           ...(request.body.confirmRecipient !== undefined ? { confirmRecipient: request.body.confirmRecipient } : {}),
-          locale: localeOf(request.headers['accept-language'], org.locale),
+          locale: readerLocale(request.headers['accept-language'], org.locale),
         };
         const actor = actorOf(request);
         if (!(request.headers.accept ?? '').includes('application/x-ndjson')) {

@@ -1,8 +1,54 @@
-import type { Insertable } from 'kysely';
 import type { Executor } from '../../store/store.ts';
-import type { MessagesTable } from '../../store/schema.ts';
+import { estimateSize, recipientsOf, type MessageContent } from '../message.ts';
+import { insertRecipients } from './recipients.ts';
 
-/** Writes a newly accepted message into the outbox as `queued`. */
-export async function insertMessage(db: Executor, row: Insertable<MessagesTable>): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+export interface NewMessage {
+  id: string;
+  organizationId: string;
+  content: MessageContent;
+  category: string | null;
+  /** Domain of the Message-ID, fixed now so that every attempt carries the same one. */
+  messageIdDomain: string;
+  now: number;
+  /** Size as measured by the caller, when it already checked it against the limit. */
+  sizeBytes?: number;
+  idempotencyKey?: string | null;
+  requestHash?: string | null;
+  resentFrom?: string | null;
+  /** `platform`: never through the organization's relay. */
+  forcedRoute?: 'platform' | null;
+}
+
+/** Writes a new message into the outbox as `queued`, with its recipients all pending. */
+export async function insertMessage(db: Executor, m: NewMessage): Promise<void> {
+  const recipients = recipientsOf(m.content);
+  await db
+    .insertInto('messages')
+    .values({
+      id: m.id,
+      organization_id: m.organizationId,
+      status: 'queued',
+      category: m.category,
+      message_id_header: `<${m.id.replace('_', '.')}@${m.messageIdDomain}>`,
+      payload: JSON.stringify(m.content),
+      size_bytes: m.sizeBytes ?? estimateSize(m.content),
+      recipient_count: recipients.length,
+      idempotency_key: m.idempotencyKey ?? null,
+      request_hash: m.requestHash ?? null,
+      attempts: 0,
+      next_attempt_at: m.now,
+      lease_owner: null,
+      lease_expires_at: null,
+      route: null,
+      last_reply: null,
+      last_error_code: null,
+      created_at: m.now,
+      updated_at: m.now,
+      sent_at: null,
+      failed_at: null,
+      resent_from: m.resentFrom ?? null,
+      forced_route: m.forcedRoute ?? null,
+    })
+    .execute();
+  await insertRecipients(db, m.id, recipients, m.now);
 }
