@@ -41,15 +41,22 @@ function networkOf(error: unknown, fallback: NetworkFailure): NetworkFailure {
   return fromNodemailerError(error).network ?? fallback;
 }
 
-/** Opens a TCP connection to an address the guard approved. */
-export function connectTcp(address: string, port: number, family: 4 | 6, timeoutMs: number): Promise<net.Socket> {
+/**
+ * Resolves with the socket once it emits `ready` (connect, secureConnect); destroys it and
+ * rejects with a SessionError on an error or when `timeoutMs` passes first.
+ */
+function whenReady<S extends net.Socket>(
+  socket: S,
+  ready: 'connect' | 'secureConnect',
+  timeoutMs: number,
+  failure: { timeout: NetworkFailure; error: NetworkFailure; what: string },
+): Promise<S> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address, port, family });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new SessionError('ETIMEDOUT', `no TCP connection within ${timeoutMs} ms`));
+      reject(new SessionError(failure.timeout, `no ${failure.what} within ${timeoutMs} ms`));
     }, timeoutMs);
-    socket.once('connect', () => {
+    socket.once(ready, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);
@@ -57,8 +64,17 @@ export function connectTcp(address: string, port: number, family: 4 | 6, timeout
     socket.once('error', (error) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new SessionError(networkOf(error, 'ECONNRESET'), 'TCP connection failed', { cause: error }));
+      reject(new SessionError(networkOf(error, failure.error), `${failure.what} failed`, { cause: error }));
     });
+  });
+}
+
+/** Opens a TCP connection to an address the guard approved. */
+export function connectTcp(address: string, port: number, family: 4 | 6, timeoutMs: number): Promise<net.Socket> {
+  return whenReady(net.connect({ host: address, port, family }), 'connect', timeoutMs, {
+    timeout: 'ETIMEDOUT',
+    error: 'ECONNRESET',
+    what: 'TCP connection',
   });
 }
 
@@ -123,22 +139,10 @@ export class SmtpSession {
     if (this.failure) throw this.failure;
     const plain = this.socket;
     this.detach(plain);
-    const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const socket = tls.connect({ ...options, socket: plain });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new SessionError('TLS_HANDSHAKE', `no TLS handshake within ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('secureConnect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(socket);
-      });
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new SessionError(networkOf(error, 'TLS_HANDSHAKE'), 'TLS handshake failed', { cause: error }));
-      });
+    const secure = await whenReady(tls.connect({ ...options, socket: plain }), 'secureConnect', timeoutMs, {
+      timeout: 'TLS_HANDSHAKE',
+      error: 'TLS_HANDSHAKE',
+      what: 'TLS handshake',
     }).catch((error: unknown) => {
       plain.destroy();
       this.failure = error as SessionError;
