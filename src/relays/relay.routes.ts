@@ -160,7 +160,7 @@ function warningsOf(relay: Relay): z.infer<typeof warning>[] {
     });
   }
   if (relay.security === 'none') {
-    out.push({ code: 'plaintext_connection', message: 'The connection is not encrypted unless the server offers STARTTLS.' });
+    out.push({ code: 'plaintext_connection', message: 'The connection is not encrypted: the password and the emails travel in clear text.' });
   }
   return out;
 }

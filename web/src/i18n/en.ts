@@ -92,7 +92,7 @@ export const en: Record<MessageKey, string> = {
   'smtp.usage.rateLimited': 'Your provider’s sending limit is reached: emails leave at the pace it allows.',
   'smtp.status.lastCheckFailed': 'Last check on {date}: {reason}',
   'smtp.warning.self_signed_certificate_accepted': 'The server’s certificate is not checked against a trusted authority: anyone able to intercept the connection could read the password.',
-  'smtp.warning.plaintext_connection': 'The connection is not encrypted unless the server offers STARTTLS.',
+  'smtp.warning.plaintext_connection': 'The connection is not encrypted: the password and the emails travel in clear text.',
   'smtp.betaNotice': 'You can prepare and check your settings; activating them requires the beta to be on for the organization.',
 
   'smtp.step.number': 'Step {n}:',

@@ -90,7 +90,7 @@ export const fr = {
   'smtp.usage.rateLimited': 'La limite d’envoi de votre fournisseur est atteinte : les e-mails partent au rythme qu’il autorise.',
   'smtp.status.lastCheckFailed': 'Dernière vérification le {date} : {reason}',
   'smtp.warning.self_signed_certificate_accepted': 'Le certificat du serveur n’est pas vérifié auprès d’une autorité de confiance : une personne capable d’intercepter la connexion pourrait lire le mot de passe.',
-  'smtp.warning.plaintext_connection': 'La connexion n’est pas chiffrée, sauf si le serveur propose STARTTLS.',
+  'smtp.warning.plaintext_connection': 'La connexion n’est pas chiffrée : le mot de passe et les e-mails circulent en clair.',
   'smtp.betaNotice': 'Vous pouvez préparer et vérifier vos réglages ; l’activation demande que la bêta soit activée pour l’organisation.',
 
   'smtp.step.number': 'Étape {n} :',
