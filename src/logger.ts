@@ -41,7 +41,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         req: (req: { method: string; url: string; id: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.replace(/token=[^&]+/, 'token=[redacted]'),
+          // The path only: query strings can carry tokens (embed links) and recipients (log filters).
+          url: req.url.split('?')[0],
         }),
       },
     },
