@@ -19,7 +19,7 @@ after(async () => {
 });
 
 test('no log line holds a recipient, a subject, a body, an API key or an embed token', async () => {
-  const secrets = ['lea.martin@example.org', 'Signez votre feuille', 'corps-du-message-confidentiel', t.apiKey];
+  const secrets = ['lea.martin@example.org', 'Signez votre feuille', 'corps-du-message-confidentiel', 'parti@example.org', t.apiKey];
   const sent = await t.app.inject({
     method: 'POST',
     url: '/v1/organizations/acme/messages',
@@ -29,6 +29,11 @@ test('no log line holds a recipient, a subject, a body, an API key or an embed t
   assert.equal(sent.statusCode, 202);
   await t.app.relais.dispatcher.runOnce();
   await smtp.waitForMessages(1);
+  // A refused recipient: the server's reply names it, the logs must not.
+  smtp.setScript({ rcpt: (to) => ({ code: 550, text: `5.1.1 <${to}>: Recipient address rejected: User unknown` }) });
+  await t.app.inject({ method: 'POST', url: '/v1/organizations/acme/messages', headers: t.auth, payload: { to: 'parti@example.org', subject: 'x', text: 'y' } });
+  await t.app.relais.dispatcher.runOnce();
+  smtp.setScript({});
   const filtered = await t.app.inject({ method: 'GET', url: '/v1/organizations/acme/messages?recipient=lea.martin%40example.org', headers: t.auth });
   assert.equal(filtered.statusCode, 200);
   await t.app.relais.members.put('acme', 'u1', { email: 'owner@acme.test', name: 'Owner', role: 'owner' }, { kind: 'system', name: 'test' });
