@@ -101,6 +101,9 @@ for (const dialect of await dialects()) {
       assert.deepEqual(await list('recipient=nobody@example.org'), [failed]);
       assert.deepEqual(await list('recipient=TRAINER@example.org'), [other]);
       assert.deepEqual(await list('category=signature-request&status=sent'), [other]);
+      const listed = (await t.app.inject({ method: 'GET', url: `/v1/organizations/acme/messages?category=signature-request`, headers: t.auth })).json();
+      assert.equal(listed.messages[0].subject, 'Found');
+      assert.deepEqual(listed.messages[0].to, ['lea@example.org'], 'to recipients only, not cc');
       const at = new Date(clock.now() - 30_000).toISOString();
       assert.ok((await list(`from=${encodeURIComponent(at)}`)).includes(other));
       assert.ok(!(await list(`from=${encodeURIComponent(at)}`)).includes(failed));

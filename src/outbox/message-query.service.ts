@@ -6,7 +6,8 @@ import { findMessage, listAttempts, listMessages, type MessageFilter } from './s
 import { recipientsOf } from './sql/recipients.ts';
 
 export interface MessagePage {
-  messages: MessageRecord[];
+  /** Each message with the addresses it was sent to (`to` only). */
+  messages: (MessageRecord & { to: string[] })[];
   /** Pass as `cursor` to get the next (older) page; null on the last page. */
   nextCursor: string | null;
 }
@@ -31,6 +32,10 @@ export class MessageQueryService {
     const { cursor, limit, ...where } = filter;
     const rows = await listMessages(this.db, { ...where, ...(cursor ? { before: cursor } : {}), limit: limit + 1 });
     const page = rows.slice(0, limit);
-    return { messages: page, nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
+    const recipients = await recipientsOf(this.db, page.map((m) => m.id));
+    return {
+      messages: page.map((m) => ({ ...m, to: (recipients.get(m.id) ?? []).filter((r) => r.kind === 'to').map((r) => r.address) })),
+      nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+    };
   }
 }

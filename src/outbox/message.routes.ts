@@ -52,6 +52,7 @@ const messageBody = z.object({
   sentAt: z.string().nullable(),
   failedAt: z.string().nullable(),
   resentFrom: z.string().nullable(),
+  subject: z.string().nullable(),
 });
 
 export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
@@ -73,6 +74,7 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
     sentAt: iso(m.sentAt),
     failedAt: iso(m.failedAt),
     resentFrom: m.resentFrom,
+    subject: m.subject,
   };
 }
 
@@ -139,7 +141,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
             cursor: z.string().max(100).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
-          response: { 200: z.object({ messages: z.array(messageBody), nextCursor: z.string().nullable() }) },
+          response: { 200: z.object({ messages: z.array(messageBody.extend({ to: z.array(z.string()) })), nextCursor: z.string().nullable() }) },
         },
       },
       async (request) => {
@@ -151,7 +153,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           ...(from ? { createdFrom: Date.parse(from) } : {}),
           ...(to ? { createdBefore: Date.parse(to) + (isDay(to) ? DAY_MS : 0) } : {}),
         });
-        return { messages: page.messages.map(presentMessage), nextCursor: page.nextCursor };
+        return { messages: page.messages.map((m) => ({ ...presentMessage(m), to: m.to })), nextCursor: page.nextCursor };
       },
     );
 

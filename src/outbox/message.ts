@@ -70,6 +70,7 @@ export interface MessageRecord {
   failedAt: number | null;
   /** The failed message this one re-sends. */
   resentFrom: string | null;
+  subject: string | null;
 }
 
 /** A claimed message: the record plus its content and the lease that covers it. */

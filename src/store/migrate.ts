@@ -7,6 +7,7 @@ import * as m002 from './migrations/002_members_sessions_audit.ts';
 import * as m003 from './migrations/003_relays.ts';
 import * as m004 from './migrations/004_recipients_events.ts';
 import * as m005 from './migrations/005_relay_health_limits.ts';
+import * as m006 from './migrations/006_message_subject.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '003_relays': m003,
   '004_recipients_events': m004,
   '005_relay_health_limits': m005,
+  '006_message_subject': m006,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

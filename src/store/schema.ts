@@ -50,6 +50,8 @@ export interface MessagesTable {
   failed_at: number | null;
   /** The failed message this one re-sends, if any. */
   resent_from: string | null;
+  /** Copy of the subject for listings (null for messages accepted before it was kept). */
+  subject: string | null;
   /** `platform` for messages that must never leave through the organization's relay (relay alerts). */
   forced_route: string | null;
 }

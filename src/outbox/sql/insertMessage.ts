@@ -48,6 +48,7 @@ export async function insertMessage(db: Executor, m: NewMessage): Promise<void> 
       failed_at: null,
       resent_from: m.resentFrom ?? null,
       forced_route: m.forcedRoute ?? null,
+      subject: m.content.subject,
     })
     .execute();
   await insertRecipients(db, m.id, recipients, m.now);

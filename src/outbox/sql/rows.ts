@@ -23,6 +23,7 @@ export function toMessageRecord(row: MessagesTable): MessageRecord {
     sentAt: row.sent_at,
     failedAt: row.failed_at,
     resentFrom: row.resent_from,
+    subject: row.subject,
   };
 }
 
