@@ -177,8 +177,8 @@ export interface Message {
   /** Assumed (delivery log): recipients and subject, for the table and the recipient filter. */
   to?: string[];
   subject?: string;
-  /** Assumed (resend): the message this one re-sends. */
-  resendOf?: string | null;
+  /** The failed message this one re-sends. */
+  resentFrom?: string | null;
 }
 
 export interface Attempt {
@@ -194,7 +194,17 @@ export interface Attempt {
   explanation?: Explanation;
 }
 
+export interface MessageRecipient {
+  position: number;
+  kind: 'to' | 'cc' | 'bcc';
+  address: string;
+  /** pending: still to deliver (a retry goes to it); failed: refused for good. */
+  status: 'pending' | 'sent' | 'failed';
+  reply: string | null;
+}
+
 export interface MessageDetail extends Message {
+  recipients?: MessageRecipient[];
   history: Attempt[];
 }
 

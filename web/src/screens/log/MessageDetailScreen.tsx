@@ -56,7 +56,9 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
           {message.sentAt ? <Fact label={t('log.sentAt')} value={dateTime(message.sentAt)} /> : null}
           {message.failedAt ? <Fact label={t('log.failedAt')} value={dateTime(message.failedAt)} /> : null}
           {message.nextAttemptAt ? <Fact label={t('log.nextAttempt')} value={dateTime(message.nextAttemptAt)} /> : null}
-          <Fact label={t('log.col.recipients')} value={message.to?.join(', ') ?? t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
+          {message.recipients?.length ? null : (
+            <Fact label={t('log.col.recipients')} value={message.to?.join(', ') ?? t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
+          )}
           <Fact label={t('log.col.route')} value={message.route ? t(`message.route.${message.route}`) : '—'} />
           {message.category ? <Fact label={t('log.filter.category')} value={message.category} /> : null}
           <Fact label={t('log.size')} value={bytes(message.sizeBytes, lang)} />
@@ -77,7 +79,33 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
             {error ? <ErrorNotice error={error} /> : null}
           </div>
         ) : null}
+        {message.resentFrom ? (
+          <p className="muted">
+            {t('log.resentFrom')} <Link to={PATHS.message(message.resentFrom)}>{t('log.openOriginal')}</Link>
+          </p>
+        ) : null}
       </section>
+      {message.recipients?.length ? (
+        <section className="card" aria-labelledby="message-recipients">
+          <h2 id="message-recipients" className="card__title">
+            {t('log.col.recipients')}
+          </h2>
+          <ul className="recipients">
+            {message.recipients.map((r) => (
+              <li key={r.position}>
+                <span className="muted">{r.kind}:</span> {r.address}{' '}
+                <span className={`badge badge--rcpt-${r.status}`}>{t(`log.recipient.${r.status}`)}</span>
+                {r.status === 'failed' && r.reply ? (
+                  <>
+                    {' '}
+                    <code>{r.reply}</code>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="message-attempts">
         <h2 id="message-attempts" className="card__title">
           {t('log.attempts')}
