@@ -63,6 +63,7 @@ for (const dialect of await dialects()) {
       const fr = (await t.app.inject({ method: 'GET', url: `/v1/organizations/acme/messages/${id}`, headers: t.auth })).json();
       const en = (await t.app.inject({ method: 'GET', url: `/v1/organizations/acme/messages/${id}`, headers: { ...t.auth, 'accept-language': 'en-GB,en;q=0.9' } })).json();
       assert.equal(fr.history[0].errorCode, 'recipient-unknown');
+      assert.equal(fr.history[0].classification, 'recipient-permanent');
       assert.ok(fr.history[0].explanation.title.length > 0);
       assert.ok(en.history[0].explanation.fix.length > 0);
       assert.notEqual(fr.history[0].explanation.title, en.history[0].explanation.title);
@@ -86,6 +87,7 @@ for (const dialect of await dialects()) {
       assert.deepEqual(smtp.messages.map((c) => c.envelope.to), [['lea@example.org'], ['busy@example.org']]);
       assert.equal(smtp.messages[0]?.parsed.messageId, smtp.messages[1]?.parsed.messageId, 'the same Message-ID on every attempt');
       assert.deepEqual(m.history.map((a: { outcome: string }) => a.outcome), ['deferred', 'sent']);
+      assert.deepEqual(m.history.map((a: { classification: string | null }) => a.classification), ['temporary', null]);
     });
 
     test('filters by status, recipient, category and date; resends a failed message', async () => {

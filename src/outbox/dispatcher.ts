@@ -251,6 +251,7 @@ export class Dispatcher {
       outcome: result.outcome,
       reply: result.reply,
       errorCode: result.errorCode,
+      failureClass: result.failureClass ?? null,
     };
     let recorded = false;
     try {

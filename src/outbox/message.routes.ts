@@ -22,6 +22,8 @@ const attemptBody = z.object({
   outcome: z.enum(['sent', 'deferred', 'failed']),
   reply: z.string().nullable(),
   errorCode: z.string().nullable(),
+  /** temporary, recipient-permanent, relay-config or message-rejected (the classification table's reading). */
+  classification: z.enum(['temporary', 'recipient-permanent', 'relay-config', 'message-rejected']).nullable(),
   /** What the error code means and what to do, in the reader's language. */
   explanation: z.object({ title: z.string(), cause: z.string(), fix: z.array(z.string()) }).optional(),
 });
@@ -83,8 +85,10 @@ function presentAttempt(a: Attempt, locale: Locale, preset?: string): z.infer<ty
     a.errorCode && Object.hasOwn(EXPLANATIONS, a.errorCode)
       ? explainById(a.errorCode as ExplanationId, { locale, ...(preset ? { preset } : {}) })
       : undefined;
+  const { failureClass, ...rest } = a;
   return {
-    ...a,
+    ...rest,
+    classification: failureClass,
     startedAt: new Date(a.startedAt).toISOString(),
     finishedAt: new Date(a.finishedAt).toISOString(),
     ...(explained ? { explanation: { title: explained.title, cause: explained.cause, fix: explained.fix } } : {}),

@@ -2,6 +2,7 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import type { MessageStatus, Route } from '../glossary.ts';
+import type { FailureClass } from '../smtp/reply-classification.ts';
 
 export const MAX_RECIPIENTS = 50;
 
@@ -49,6 +50,8 @@ export interface Attempt {
   outcome: 'sent' | 'deferred' | 'failed';
   reply: string | null;
   errorCode: string | null;
+  /** How the classification table read the failure, when there was one. */
+  failureClass: FailureClass | null;
 }
 
 export interface MessageRecord {

@@ -66,6 +66,8 @@ export interface MessageAttemptsTable {
   outcome: string;
   reply: string | null;
   error_code: string | null;
+  /** temporary, recipient-permanent, relay-config or message-rejected; null for a clean attempt. */
+  failure_class: string | null;
 }
 
 export interface UsersTable {

@@ -13,6 +13,7 @@ export async function recordAttempt(db: Executor, messageId: string, attempt: At
       outcome: attempt.outcome,
       reply: attempt.reply,
       error_code: attempt.errorCode,
+      failure_class: attempt.failureClass,
     })
     .execute();
 }

@@ -46,5 +46,6 @@ export function toAttempt(row: Selectable<MessageAttemptsTable>): Attempt {
     outcome: row.outcome as Attempt['outcome'],
     reply: row.reply,
     errorCode: row.error_code,
+    failureClass: row.failure_class as Attempt['failureClass'],
   };
 }
