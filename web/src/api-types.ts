@@ -189,8 +189,8 @@ export interface Attempt {
   outcome: 'sent' | 'deferred' | 'failed';
   reply: string | null;
   errorCode: string | null;
-  /** Assumed (failure handling): classification and explanation of a failed attempt. */
-  classification?: string;
+  /** How the failure was read: retried, refused for a recipient, the relay's settings, or the content. */
+  classification?: 'temporary' | 'recipient-permanent' | 'relay-config' | 'message-rejected' | null;
   explanation?: Explanation;
 }
 

@@ -129,6 +129,7 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
       <p className="attempt__head">
         <strong>{t('log.attemptN', { n: attempt.attempt })}</strong> · {dateTime(attempt.startedAt)} · {t(`message.route.${attempt.route}`)} ·{' '}
         <span className={`badge badge--msg-${attempt.outcome}`}>{t(`message.status.${attempt.outcome}`)}</span>
+        {attempt.classification ? <span className="muted"> · {t(`log.class.${attempt.classification}`)}</span> : null}
       </p>
       {attempt.reply ? (
         <p className="attempt__reply">
