@@ -9,9 +9,20 @@ export interface Metrics {
   failed: Counter<'route'>;
   sendDuration: Histogram<'route' | 'outcome'>;
   queueDepth: Gauge<'status'>;
+  /** Messages that waited for their relay (held, rate limited, daily quota) without an attempt. */
+  postponed: Counter<'reason'>;
+  relays: Gauge<'status'>;
 }
 
-export function createMetrics(queueDepth: () => Promise<Record<string, number>>, defaults = false): Metrics {
+export interface MetricSources {
+  /** Messages waiting or in flight, by status. */
+  queueDepth: () => Promise<Record<string, number>>;
+  /** Organization relays, by status (off, unverified, active, failing). */
+  relayStatuses?: () => Promise<Record<string, number>>;
+}
+
+export function createMetrics(sources: MetricSources | MetricSources['queueDepth'], defaults = false): Metrics {
+  const { queueDepth, relayStatuses } = typeof sources === 'function' ? { queueDepth: sources, relayStatuses: undefined } : sources;
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'relais_' });
   return {
@@ -35,6 +46,23 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>,
       async collect() {
         const counts = await queueDepth();
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+      },
+    }),
+    postponed: new Counter({
+      name: 'relais_messages_postponed_total',
+      help: 'Times a message waited for its relay without an attempt, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    relays: new Gauge({
+      name: 'relais_relays',
+      help: 'Organization relays by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        if (!relayStatuses) return;
+        const counts = await relayStatuses();
+        for (const status of ['off', 'unverified', 'active', 'failing']) this.set({ status }, counts[status] ?? 0);
       },
     }),
   };

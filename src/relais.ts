@@ -12,6 +12,7 @@ import { MessageQueryService } from './outbox/message-query.service.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/retry-policy.ts';
 import type { Router } from './outbox/router.ts';
 import { countQueued } from './outbox/sql/findMessages.ts';
+import { countRelaysByStatus } from './relays/relay-statuses.ts';
 import { notifyOutbox } from './outbox/wake-channel.ts';
 import { DEFAULT_RELAY_HEALTH, RelayHealth, type RelayHealthSettings } from './relays/relay-health.ts';
 import { RelayLimiter } from './relays/relay-limiter.ts';
@@ -88,7 +89,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const { store } = deps;
-  const metrics = createMetrics(() => countQueued(store.db));
+  const metrics = createMetrics({ queueDepth: () => countQueued(store.db), relayStatuses: () => countRelaysByStatus(store.db) });
   const platformFrom = parsePlatformFrom(config.platformFrom);
   const platformTransport = deps.platformTransport ?? createPlatformTransport(config, deps.smtpCa);
   const retryPolicy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;

@@ -310,6 +310,7 @@ export class Dispatcher {
       }
       const until = Math.max(now, Math.min(postponement.until, expiresAt));
       if (!(await postponeMessage(tx, { id: message.id, owner: this.workerId, until, now, ...(code ? { code } : {}) }))) return;
+      this.deps.metrics.postponed.inc({ reason: code ?? 'relay_busy' });
       // Said once when the message starts waiting for a new reason, not at every re-check.
       if (code && code !== message.lastErrorCode) {
         await insertEvent(tx, {

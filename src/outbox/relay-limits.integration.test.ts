@@ -75,6 +75,9 @@ for (const dialect of await dialects()) {
       assert.equal(usage.messagesLastMinute, 30);
       assert.equal(usage.state, 'rate_limited');
       assert.equal(usage.resumesAt, new Date(t0 + 60_000).toISOString());
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, /relais_messages_postponed_total\{reason="relay_rate_limited"\} [1-9]\d*/);
+      assert.match(metrics, /relais_relays\{status="active"\} 1/);
 
       t.clock.advance(59_999);
       await t.app.relais.dispatcher.runOnce();
