@@ -19,7 +19,7 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'malformed JSON', raw: '{"to": "a@b.fr",', status: 400, code: 'invalid_json' },
-  { name: 'empty body', raw: '', status: 400, code: 'invalid_json' },
+  { name: 'empty body', raw: '', status: 422, code: 'validation_failed' },
   { name: 'not JSON', raw: 'to=a@b.fr', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
   { name: 'missing subject', body: { to: 'a@example.org', text: 'x' }, status: 422, code: 'validation_failed' },
   { name: 'missing to', body: { subject: 's', text: 'x' }, status: 422, code: 'validation_failed' },
