@@ -73,7 +73,7 @@ export class AcceptService {
         const earlier = await findByIdempotencyKey(tx, organizationId, idempotencyKey);
         if (earlier) return { earlier };
       }
-      await insertMessage(tx, {
+      const message = await insertMessage(tx, {
         id,
         organizationId,
         content,
@@ -85,7 +85,7 @@ export class AcceptService {
         requestHash,
         resentFrom: resentFrom ?? null,
       });
-      return { earlier: undefined };
+      return { earlier: undefined, message };
     }).catch(async (error: unknown) => {
       // Two requests with the same key raced: the unique index let one through.
       if (idempotencyKey && isUniqueViolation(error)) {
@@ -105,10 +105,8 @@ export class AcceptService {
       }
       return { message: outcome.earlier.record, created: false };
     }
-    const message = await findMessage(store.db, organizationId, id);
-    if (!message) throw new Error(`Accepted message ${id} could not be read back`);
-    this.deps.onAccepted(message);
-    return { message, created: true };
+    this.deps.onAccepted(outcome.message);
+    return { message: outcome.message, created: true };
   }
 }
 

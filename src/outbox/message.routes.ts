@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Locale } from '../glossary.ts';
 import { readerLocale } from '../api/reader-locale.ts';
+import { findRelayByOrganization } from '../relays/relay.repository.ts';
 import type { Relais } from '../relais.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
@@ -80,11 +81,12 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
   };
 }
 
-function presentAttempt(a: Attempt, locale: Locale, preset?: string): z.infer<typeof attemptBody> {
-  const explained =
-    a.errorCode && Object.hasOwn(EXPLANATIONS, a.errorCode)
-      ? explainById(a.errorCode as ExplanationId, { locale, ...(preset ? { preset } : {}) })
-      : undefined;
+function isExplained(a: Attempt): boolean {
+  return a.errorCode !== null && Object.hasOwn(EXPLANATIONS, a.errorCode);
+}
+
+function presentAttempt(a: Attempt, context: { locale: Locale; preset?: string }): z.infer<typeof attemptBody> {
+  const explained = isExplained(a) ? explainById(a.errorCode as ExplanationId, context) : undefined;
   const { failureClass, ...rest } = a;
   return {
     ...rest,
@@ -173,11 +175,16 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { message, recipients, attempts } = await relais.messages.get(request.params.orgId, request.params.messageId);
-        const org = await relais.organizations.get(request.params.orgId);
-        const locale = readerLocale(request.headers['accept-language'], org.locale);
-        const { relay } = await relais.relays.find(request.params.orgId);
-        return { ...presentMessage(message), recipients, history: attempts.map((a) => presentAttempt(a, locale, relay?.preset)) };
+        const { orgId, messageId } = request.params;
+        const { message, recipients, attempts } = await relais.messages.get(orgId, messageId);
+        // The language and the provider matter only when an attempt has something to explain.
+        let context: { locale: Locale; preset?: string } = { locale: 'fr' };
+        if (attempts.some(isExplained)) {
+          const org = await relais.organizations.get(orgId);
+          const preset = (await findRelayByOrganization(relais.store.db, orgId))?.preset;
+          context = { locale: readerLocale(request.headers['accept-language'], org.locale), ...(preset ? { preset } : {}) };
+        }
+        return { ...presentMessage(message), recipients, history: attempts.map((a) => presentAttempt(a, context)) };
       },
     );
 

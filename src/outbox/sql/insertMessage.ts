@@ -1,6 +1,7 @@
 import type { Executor } from '../../store/store.ts';
-import { estimateSize, recipientsOf, type MessageContent } from '../message.ts';
+import { estimateSize, recipientsOf, type MessageContent, type MessageRecord } from '../message.ts';
 import { insertRecipients } from './recipients.ts';
+import { toMessageRecord } from './rows.ts';
 
 export interface NewMessage {
   id: string;
@@ -19,10 +20,10 @@ export interface NewMessage {
   forcedRoute?: 'platform' | null;
 }
 
-/** Writes a new message into the outbox as `queued`, with its recipients all pending. */
-export async function insertMessage(db: Executor, m: NewMessage): Promise<void> {
+/** Writes a new message into the outbox as `queued`, with its recipients all pending; returns it. */
+export async function insertMessage(db: Executor, m: NewMessage): Promise<MessageRecord> {
   const recipients = recipientsOf(m.content);
-  await db
+  const row = await db
     .insertInto('messages')
     .values({
       id: m.id,
@@ -50,6 +51,8 @@ export async function insertMessage(db: Executor, m: NewMessage): Promise<void> 
       forced_route: m.forcedRoute ?? null,
       subject: m.content.subject,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await insertRecipients(db, m.id, recipients, m.now);
+  return toMessageRecord(row);
 }

@@ -44,18 +44,26 @@ export async function recipientsOf(db: Executor, messageIds: string[]): Promise<
   return byMessage;
 }
 
+/** Records recipients' new state: one statement per distinct (status, reply), usually one in all. */
 export async function updateRecipients(
   db: Executor,
   messageId: string,
   updates: { position: number; status: RecipientStatus; reply: string | null }[],
   now: number,
 ): Promise<void> {
+  const groups = new Map<string, { status: RecipientStatus; reply: string | null; positions: number[] }>();
   for (const u of updates) {
+    const key = JSON.stringify([u.status, u.reply]);
+    const group = groups.get(key) ?? { status: u.status, reply: u.reply, positions: [] };
+    group.positions.push(u.position);
+    groups.set(key, group);
+  }
+  for (const g of groups.values()) {
     await db
       .updateTable('message_recipients')
-      .set({ status: u.status, reply: u.reply, updated_at: now })
+      .set({ status: g.status, reply: g.reply, updated_at: now })
       .where('message_id', '=', messageId)
-      .where('position', '=', u.position)
+      .where('position', 'in', g.positions)
       .execute();
   }
 }
