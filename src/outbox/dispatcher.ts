@@ -49,6 +49,7 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private pendingWake = false;
+  private readonly idleWaiters: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> | undefined;
   private housekeepingDueAt: number | undefined;
@@ -115,6 +116,19 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Resolves the next time the loop finds nothing to send and waits (for a wake, a due time
+   * or its idle poll) with no send in flight: lets callers act on a dispatcher known to be idle.
+   */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters.splice(0);
+    for (const resolve of waiters) resolve();
+  }
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }
@@ -129,7 +143,11 @@ export class Dispatcher {
         for (const message of claimed) void this.track(message);
         if (claimed.length > 0 && claimed.length === free) continue;
         if (this.pendingWake) continue;
-        await this.sleep(await this.idleDelay());
+        const delay = await this.idleDelay();
+        if (this.pendingWake) continue;
+        const asleep = this.sleep(delay);
+        if (this.inFlight.size === 0) this.settleIdle();
+        await asleep;
       } catch (error) {
         this.deps.logger.error({ err: toError(error) }, 'dispatcher loop error; retrying shortly');
         await this.sleep(1000);

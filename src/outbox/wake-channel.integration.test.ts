@@ -49,12 +49,13 @@ test('a worker on another connection delivers a message accepted elsewhere witho
     // Far longer than the test's patience: only a NOTIFY can get the message out in time.
     idlePollMs: 10 * 60_000,
   });
-  worker.start();
   const stop = await listenOutbox(workerStore, () => worker.wake(), createLogger('silent'));
   try {
     await new OrganizationService(db.store.db, systemClock).create({ id: 'acme', name: 'Acme' });
-    // Let the worker go idle on an empty queue first.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The worker looks at the empty queue and goes to sleep for its (ten-minute) idle poll.
+    const idle = worker.whenIdle();
+    worker.start();
+    await idle;
     const accept = new AcceptService({ store: db.store, clock: systemClock, maxMessageBytes: 1 << 20, messageIdDomain: 'platform.example', onAccepted: () => void notifyOutbox(db.store) });
     const { message } = await accept.accept('acme', { to: [{ address: 'a@example.org' }], subject: 'wake', text: 'x' });
     const [mail] = await smtp.waitForMessages(1, 5000);
