@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { explainStep } from '../smtp/flight-check.ts';
 import type { FlightCheckReport, SecurityDetection, StepExplanationId as ExplanationId, StepId } from '../smtp/flight-check.ts';
+import { postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
 import { startSmtpFixture } from '../../test/support/smtp-fixture.ts';
 import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
-import { postfixAvailable, postfixUnavailableReason, startPostfix } from '../../test/support/postfix.ts';
-import type { PostfixFixture } from '../../test/support/postfix.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/relais.mjs');
 /** Node adds this authority to its trusted ones, as an operator would for a private CA. */
@@ -194,29 +193,16 @@ describe('relais check-smtp', () => {
 });
 
 describe('relais check-smtp against a real Postfix submission server', () => {
-  const unavailable = postfixUnavailableReason();
-  if (unavailable && process.env.CI) throw new Error(`Postfix is required in CI: ${unavailable}`);
-  const skip = unavailable ? `Postfix unavailable (${unavailable}); required in CI` : false;
-  let postfix: PostfixFixture;
-  let capture: SmtpFixture;
-
-  before(async () => {
-    if (!postfixAvailable()) return;
-    capture = await startSmtpFixture({ host: '127.0.0.30', security: 'none' });
-    postfix = await startPostfix({ host: '127.0.0.30', deliverTo: { host: capture.host, port: capture.port } });
-  });
-  after(async () => {
-    await postfix?.stop();
-    await capture?.close();
-  });
+  const skip = postfixSuiteSkip();
+  const mta = usePostfixRelay({ host: '127.0.0.30', captureHost: '127.0.0.30' });
 
   const args = (extra: { security?: string; from?: string } = {}): string[] => [
-    '--host', postfix.host,
-    '--port', String(postfix.port),
+    '--host', mta.postfix.host,
+    '--port', String(mta.postfix.port),
     '--security', extra.security ?? 'starttls',
-    '--user', postfix.username,
+    '--user', mta.postfix.username,
     '--password-stdin',
-    '--from', extra.from ?? postfix.ownedSender,
+    '--from', extra.from ?? mta.postfix.ownedSender,
   ];
 
   test('wrong password: fr and en', { skip }, async () => {
@@ -227,28 +213,28 @@ describe('relais check-smtp against a real Postfix submission server', () => {
 
   test('sender not owned by the user: fr and en', { skip }, async () => {
     const from = 'direction@school.test';
-    assertHumanFailure(await checkSmtp([...args({ from }), '--lang', 'fr'], { stdin: postfix.password }), 'fr', 'Expéditeur', 'send-as-denied');
-    const en = await checkSmtp([...args({ from }), '--json'], { stdin: postfix.password });
+    assertHumanFailure(await checkSmtp([...args({ from }), '--lang', 'fr'], { stdin: mta.postfix.password }), 'fr', 'Expéditeur', 'send-as-denied');
+    const en = await checkSmtp([...args({ from }), '--json'], { stdin: mta.postfix.password });
     assertJsonFailure(en, 'sender', 'send-as-denied');
-    assertNoPassword(en, postfix.password);
+    assertNoPassword(en, mta.postfix.password);
   });
 
   test('AUTH before STARTTLS: fr and en', { skip }, async () => {
-    const fr = await checkSmtp([...args({ security: 'none' }), '--lang', 'fr'], { stdin: postfix.password });
+    const fr = await checkSmtp([...args({ security: 'none' }), '--lang', 'fr'], { stdin: mta.postfix.password });
     assertHumanFailure(fr, 'fr', 'Authentification', 'starttls-required');
     assert.ok(fr.stdout.includes('Réponse du serveur : 530 5.7.0 Must issue a STARTTLS command first'));
-    assertJsonFailure(await checkSmtp([...args({ security: 'none' }), '--json'], { stdin: postfix.password }), 'auth', 'starttls-required');
+    assertJsonFailure(await checkSmtp([...args({ security: 'none' }), '--json'], { stdin: mta.postfix.password }), 'auth', 'starttls-required');
   });
 
   test('implicit TLS on the submission port: fr and en', { skip }, async () => {
-    assertHumanFailure(await checkSmtp([...args({ security: 'tls' }), '--lang', 'fr'], { stdin: postfix.password }), 'fr', 'Chiffrement (TLS)', 'tls-mode-mismatch');
-    assertHumanFailure(await checkSmtp(args({ security: 'tls' }), { stdin: postfix.password }), 'en', 'Encryption (TLS)', 'tls-mode-mismatch');
+    assertHumanFailure(await checkSmtp([...args({ security: 'tls' }), '--lang', 'fr'], { stdin: mta.postfix.password }), 'fr', 'Chiffrement (TLS)', 'tls-mode-mismatch');
+    assertHumanFailure(await checkSmtp(args({ security: 'tls' }), { stdin: mta.postfix.password }), 'en', 'Encryption (TLS)', 'tls-mode-mismatch');
   });
 
   test('the owned sender passes, and the test email is relayed by Postfix', { skip }, async () => {
-    const run = await checkSmtp([...args(), '--to', 'parent@famille.test', '--send-test'], { stdin: postfix.password });
+    const run = await checkSmtp([...args(), '--to', 'parent@famille.test', '--send-test'], { stdin: mta.postfix.password });
     assert.equal(run.code, 0, run.stdout);
-    const [message] = await capture.waitForMessages(1, 15_000);
+    const [message] = await mta.capture.waitForMessages(1, 15_000);
     assert.deepEqual(message?.envelope.to, ['parent@famille.test']);
   });
 });

@@ -6,11 +6,10 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../test/support/databases.ts';
-import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import type { SmtpFixture } from '../../test/support/smtp-fixture.ts';
 import {
-  PLATFORM_CREDENTIALS,
-  RELAY_CREDENTIALS,
   createOutboxTestApp,
+  startRelayAndPlatform,
   eventsOf,
   mailTo,
   messageOf,
@@ -28,8 +27,7 @@ let relay: SmtpFixture;
 let platform: SmtpFixture;
 
 before(async () => {
-  relay = await startSmtpFixture({ host: '127.0.0.43', port: 587, security: 'none', auth: RELAY_CREDENTIALS });
-  platform = await startSmtpFixture({ host: '127.0.0.44', port: 2525, security: 'none', auth: PLATFORM_CREDENTIALS });
+  ({ relay, platform } = await startRelayAndPlatform('127.0.0.43', '127.0.0.44'));
 });
 after(async () => {
   await Promise.all([relay.close(), platform.close()]);

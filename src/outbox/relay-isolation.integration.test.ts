@@ -8,8 +8,8 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { dialects } from '../../test/support/databases.ts';
 import { createRelayTestApp, type RelayTestApp } from '../../test/support/relays.ts';
-import { PLATFORM_CREDENTIALS, RELAY_CREDENTIALS, organizationWithRelay } from '../../test/support/relay-outbox.ts';
-import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import { PLATFORM_CREDENTIALS, organizationWithRelay, startRelayAndPlatform } from '../../test/support/relay-outbox.ts';
+import type { SmtpFixture } from '../../test/support/smtp-fixture.ts';
 
 const B_MESSAGES = 200;
 const A_MESSAGES = 20;
@@ -20,8 +20,7 @@ let relayA: SmtpFixture;
 let platform: SmtpFixture;
 
 before(async () => {
-  relayA = await startSmtpFixture({ host: '127.0.0.50', port: 587, security: 'none', auth: RELAY_CREDENTIALS, script: { connect: () => 'hang' } });
-  platform = await startSmtpFixture({ host: '127.0.0.51', port: 2525, security: 'none', auth: PLATFORM_CREDENTIALS });
+  ({ relay: relayA, platform } = await startRelayAndPlatform('127.0.0.50', '127.0.0.51', { connect: () => 'hang' }));
 });
 after(async () => {
   await Promise.all([relayA.close(), platform.close()]);

@@ -11,12 +11,11 @@ import { fixedSecretKeys } from '../secrets/key-source.ts';
 import { KeyRing } from '../secrets/key-ring.ts';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
 import { dialects } from '../../test/support/databases.ts';
-import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import type { SmtpFixture } from '../../test/support/smtp-fixture.ts';
 import { TEST_CA } from '../../test/support/tls.ts';
 import {
-  PLATFORM_CREDENTIALS,
-  RELAY_CREDENTIALS,
   createOutboxTestApp,
+  startRelayAndPlatform,
   eventsOf,
   messageOf,
   organizationWithRelay,
@@ -29,8 +28,7 @@ let relay: SmtpFixture;
 let platform: SmtpFixture;
 
 before(async () => {
-  relay = await startSmtpFixture({ host: '127.0.0.47', port: 587, security: 'none', auth: RELAY_CREDENTIALS });
-  platform = await startSmtpFixture({ host: '127.0.0.48', port: 2525, security: 'none', auth: PLATFORM_CREDENTIALS });
+  ({ relay, platform } = await startRelayAndPlatform('127.0.0.47', '127.0.0.48'));
 });
 after(async () => {
   await Promise.all([relay.close(), platform.close()]);

@@ -5,11 +5,10 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../test/support/databases.ts';
-import { startSmtpFixture, type Script, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import type { Script, SmtpFixture } from '../../test/support/smtp-fixture.ts';
 import {
-  PLATFORM_CREDENTIALS,
-  RELAY_CREDENTIALS,
   createOutboxTestApp,
+  startRelayAndPlatform,
   eventsOf,
   messageOf,
   organizationWithRelay,
@@ -23,8 +22,7 @@ let relay: SmtpFixture;
 let platform: SmtpFixture;
 
 before(async () => {
-  relay = await startSmtpFixture({ host: '127.0.0.41', port: 587, security: 'none', auth: RELAY_CREDENTIALS });
-  platform = await startSmtpFixture({ host: '127.0.0.42', port: 2525, security: 'none', auth: PLATFORM_CREDENTIALS });
+  ({ relay, platform } = await startRelayAndPlatform('127.0.0.41', '127.0.0.42'));
 });
 after(async () => {
   await Promise.all([relay.close(), platform.close()]);

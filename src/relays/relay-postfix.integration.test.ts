@@ -5,29 +5,20 @@
 // In CI a missing MTA fails the run; locally it skips with the reason.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { postfixUnavailableReason, startPostfix, type PostfixFixture } from '../../test/support/postfix.ts';
-import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import { postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
 import { assertNoLeak, createOrganization, createRelayTestApp, relayBody, type RelayTestApp } from '../../test/support/relays.ts';
 
-const unavailable = postfixUnavailableReason();
-if (unavailable && process.env.CI) throw new Error(`The Postfix relay test is required in CI: ${unavailable}`);
-
-describe('an organization relay on a real Postfix', { skip: unavailable ? `Postfix unavailable: ${unavailable}` : false }, () => {
-  let capture: SmtpFixture;
-  let postfix: PostfixFixture;
+describe('an organization relay on a real Postfix', { skip: postfixSuiteSkip() }, () => {
+  const mta = usePostfixRelay({ host: '127.0.0.13', captureHost: '127.0.0.14', capturePort: 2525 });
   let t: RelayTestApp;
   const bodies: string[] = [];
 
   before(async () => {
-    capture = await startSmtpFixture({ host: '127.0.0.14', port: 2525, security: 'none' });
-    postfix = await startPostfix({ host: '127.0.0.13', deliverTo: { host: capture.host, port: capture.port } });
     t = await createRelayTestApp({ env: { RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true' } });
     await createOrganization(t, 'school');
   });
   after(async () => {
     await t?.close();
-    await postfix?.stop();
-    await capture?.close();
   });
 
   const api = async (method: 'PUT' | 'POST' | 'GET', url: string, payload?: object) => {
@@ -41,19 +32,19 @@ describe('an organization relay on a real Postfix', { skip: unavailable ? `Postf
       'PUT',
       'smtp-relay',
       relayBody({
-        host: postfix.host,
-        port: postfix.port,
+        host: mta.postfix.host,
+        port: mta.postfix.port,
         security: 'starttls',
-        username: postfix.username,
-        password: postfix.password,
-        fromEmail: postfix.ownedSender,
+        username: mta.postfix.username,
+        password: mta.postfix.password,
+        fromEmail: mta.postfix.ownedSender,
         fromName: 'École des Tilleuls',
       }),
     );
     assert.equal(saved.statusCode, 201, saved.body);
 
     const verified = await api('POST', 'smtp-relay/verify');
-    assert.equal(verified.json().passed, true, `${verified.body}\n(Postfix log: ${postfix.logFile})`);
+    assert.equal(verified.json().passed, true, `${verified.body}\n(Postfix log: ${mta.postfix.logFile})`);
     assert.match(verified.json().tls.protocol, /^TLSv1\.[23]$/);
     const active = await api('POST', 'smtp-relay/activate');
     assert.equal(active.json().status, 'active', active.body);
@@ -68,11 +59,11 @@ describe('an organization relay on a real Postfix', { skip: unavailable ? `Postf
     assert.equal(record.route, 'relay');
     assert.match(record.lastReply, /^250 2\.0\.0 Ok: queued as /, 'the reply is Postfix’s');
 
-    const [arrived] = await capture.waitForMessages(1, 15_000);
+    const [arrived] = await mta.capture.waitForMessages(1, 15_000);
     assert.ok(arrived);
     assert.equal(arrived.parsed.subject, subject);
-    assert.equal(arrived.parsed.from?.text, `"École des Tilleuls" <${postfix.ownedSender}>`);
-    assert.equal(arrived.envelope.from, postfix.ownedSender);
+    assert.equal(arrived.parsed.from?.text, `"École des Tilleuls" <${mta.postfix.ownedSender}>`);
+    assert.equal(arrived.envelope.from, mta.postfix.ownedSender);
     assert.deepEqual(arrived.envelope.to, ['lea@example.org']);
     assert.equal(arrived.parsed.messageId, record.messageId);
     const received = [arrived.parsed.headers.get('received')].flat().join('\n');
@@ -84,12 +75,12 @@ describe('an organization relay on a real Postfix', { skip: unavailable ? `Postf
       'PUT',
       'smtp-relay',
       relayBody({
-        host: postfix.host,
-        port: postfix.port,
+        host: mta.postfix.host,
+        port: mta.postfix.port,
         security: 'starttls',
-        username: postfix.username,
+        username: mta.postfix.username,
         password: 'not-the-password',
-        fromEmail: postfix.ownedSender,
+        fromEmail: mta.postfix.ownedSender,
         fromName: 'École des Tilleuls',
       }),
     );
@@ -103,7 +94,7 @@ describe('an organization relay on a real Postfix', { skip: unavailable ? `Postf
   });
 
   test('the passwords appear in no response and no log line', () => {
-    assertNoLeak(bodies, postfix.password, postfix.username);
-    assertNoLeak(t.logs, postfix.password, postfix.username);
+    assertNoLeak(bodies, mta.postfix.password, mta.postfix.username);
+    assertNoLeak(t.logs, mta.postfix.password, mta.postfix.username);
   });
 });

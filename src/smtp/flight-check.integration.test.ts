@@ -2,13 +2,12 @@
 // providers' replies at every step, and a real Postfix submission server.
 // Loopback plan: 127.0.0.21–25 for fixtures, 127.0.0.29 for Postfix (the CLI tests use 26–28 and 30).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { detectSecurity, explainStep, firstFailure, passed, runFlightCheck } from './flight-check.ts';
 import type { StepExplanationId as ExplanationId, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckStep, StepId } from './flight-check.ts';
+import { postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
 import { startSmtpFixture, startNonSmtpServer, HTTP_BAD_REQUEST } from '../../test/support/smtp-fixture.ts';
 import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
-import { postfixAvailable, postfixUnavailableReason, startPostfix } from '../../test/support/postfix.ts';
-import type { PostfixFixture } from '../../test/support/postfix.ts';
 import { TEST_CA } from '../../test/support/tls.ts';
 
 const GUARD = { allowedPorts: [25, 465, 587, 2525], allowPrivate: true };
@@ -445,39 +444,26 @@ describe('security detection', () => {
 });
 
 describe('flight check against a real Postfix submission server', () => {
-  const unavailable = postfixUnavailableReason();
-  if (unavailable && process.env.CI) throw new Error(`Postfix is required in CI: ${unavailable}`);
-  const skip = unavailable ? `Postfix unavailable (${unavailable}); required in CI` : false;
-  let postfix: PostfixFixture;
-  let capture: SmtpFixture;
-
-  before(async () => {
-    if (!postfixAvailable()) return;
-    capture = await startSmtpFixture({ host: '127.0.0.29', security: 'none' });
-    postfix = await startPostfix({ host: '127.0.0.29', deliverTo: { host: capture.host, port: capture.port } });
-  });
-  after(async () => {
-    await postfix?.stop();
-    await capture?.close();
-  });
+  const skip = postfixSuiteSkip();
+  const mta = usePostfixRelay({ host: '127.0.0.29', captureHost: '127.0.0.29' });
 
   const input = (extra: Partial<Input> = {}): Input => ({
-    host: postfix.host,
-    port: postfix.port,
+    host: mta.postfix.host,
+    port: mta.postfix.port,
     security: 'starttls',
-    username: postfix.username,
-    password: postfix.password,
-    fromEmail: postfix.ownedSender,
+    username: mta.postfix.username,
+    password: mta.postfix.password,
+    fromEmail: mta.postfix.ownedSender,
     ...extra,
   });
-  const deps = (): Partial<FlightCheckDeps> => ({ ca: [postfix.caPem], timeouts: { connection: 5000, greeting: 2000, socket: 10_000 } });
+  const deps = (): Partial<FlightCheckDeps> => ({ ca: [mta.postfix.caPem], timeouts: { connection: 5000, greeting: 2000, socket: 10_000 } });
 
   test('the owned sender passes every step and the test email is relayed', { skip }, async () => {
     const report = await runFlightCheck({ ...input({ sendTestEmail: true, toEmail: 'parent@famille.test' }), locale: 'en' }, { guard: GUARD, ...deps() });
     assert.equal(passed(report), true, JSON.stringify(report.steps, null, 1));
     assert.match(step(report, 'greeting').data?.reply ?? '', /ESMTP Postfix/);
     assert.ok(step(report, 'ehlo').data?.capabilities?.authMechanisms.includes('PLAIN'));
-    const [message] = await capture.waitForMessages(1, 15_000);
+    const [message] = await mta.capture.waitForMessages(1, 15_000);
     assert.equal(message?.parsed.messageId, report.testEmail?.messageId);
     assert.deepEqual(message?.envelope.to, ['parent@famille.test']);
   });

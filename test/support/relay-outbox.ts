@@ -9,10 +9,20 @@ import type { Relay } from '../../src/relays/relay.ts';
 import type { Dialect } from './databases.ts';
 import { addMember } from './actors.ts';
 import { createRelayTestApp, storeRelay, type RelayTestApp } from './relays.ts';
-import type { CapturedMessage, SmtpFixture } from './smtp-fixture.ts';
+import { startSmtpFixture, type CapturedMessage, type Script, type SmtpFixture } from './smtp-fixture.ts';
 
 export const RELAY_CREDENTIALS = { username: 'formation@school.test', password: 'relay-password-1' };
 export const PLATFORM_CREDENTIALS = { username: 'platform', password: 'platform-password-1' };
+
+/**
+ * An organization's relay on `relayHost`:587 and the platform sender on `platformHost`:2525,
+ * both plain SMTP with AUTH (RELAY_CREDENTIALS, PLATFORM_CREDENTIALS).
+ */
+export async function startRelayAndPlatform(relayHost: string, platformHost: string, relayScript?: Script): Promise<{ relay: SmtpFixture; platform: SmtpFixture }> {
+  const relay = await startSmtpFixture({ host: relayHost, port: 587, security: 'none', auth: RELAY_CREDENTIALS, ...(relayScript ? { script: relayScript } : {}) });
+  const platform = await startSmtpFixture({ host: platformHost, port: 2525, security: 'none', auth: PLATFORM_CREDENTIALS });
+  return { relay, platform };
+}
 
 export interface OutboxTestApp extends RelayTestApp {
   clock: ManualClock;
