@@ -50,6 +50,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Creating, migrating and dropping test schemas take turns across every test process: the
+ * migrator reads the catalog of all schemas, and one dropped under it fails the read.
+ */
+async function withSchemaLock<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(7227424)');
+    return await fn(client);
+  } finally {
+    await client.query('select pg_advisory_unlock(7227424)').catch(() => {});
+    await client.end();
+  }
+}
+
 /** A migrated, empty database of the given dialect, private to the caller. */
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
@@ -67,22 +83,18 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
     };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
   const target: DatabaseTarget = { kind: 'postgres', url: POSTGRES_URL, schema };
   const store = openStore(target);
-  await migrateToLatest(store);
+  await withSchemaLock(async (c) => {
+    await c.query(`create schema ${schema}`);
+    await migrateToLatest(store);
+  });
   return {
     target,
     store,
     async drop() {
       await store.close().catch(() => {});
-      const c = new pg.Client({ connectionString: POSTGRES_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      await withSchemaLock((c) => c.query(`drop schema ${schema} cascade`));
     },
   };
 }
