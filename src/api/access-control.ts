@@ -6,6 +6,11 @@
 // Declaring nothing is an error at start-up, so a new route cannot be left open by mistake.
 // Organization permissions need an `:orgId` path parameter: that is the organization checked.
 //
+// What a request needs is read from the route the router matched (its declared permission),
+// never from the raw URL: `/%761/events`, `/v%31/events` and `/v1/events` are one route and get
+// one check. A request that matches no route is answered 404 (or the UI's page, for a browser
+// navigation) without looking at its credentials, the same for everyone.
+//
 // Order per request: onRequest authenticates (401, CSRF 403), preValidation authorizes
 // (403/404) before the body is validated, so callers without access learn nothing from
 // validation errors.
@@ -23,7 +28,7 @@ export type RouteAccessLevel = Permission | 'public';
 export interface RouteAccess {
   method: string;
   url: string;
-  /** Outside /v1 (health, docs, the UI's files, /embed) everything is public and unchecked. */
+  /** Whether it declares a permission (every /v1 route must); the others (health, docs, the UI's files, /embed) are public. */
   guarded: boolean;
   permission: RouteAccessLevel;
 }
@@ -42,8 +47,14 @@ declare module 'fastify' {
   }
 }
 
-function guarded(url: string): boolean {
-  return url.startsWith('/v1/');
+/** Route patterns under /v1 must declare a permission (checked when the route is added, on its pattern). */
+function isApiPattern(url: string): boolean {
+  return url === '/v1' || url.startsWith('/v1/');
+}
+
+/** The permission the matched route declares; undefined when no route matched or the route is outside the API. */
+function declaredPermission(request: FastifyRequest): RouteAccessLevel | undefined {
+  return request.routeOptions.config.permission;
 }
 
 /** Registers the route check and the two hooks; call before any route is declared. */
@@ -53,11 +64,11 @@ export function registerAccessControl(app: FastifyInstance, relais: Relais): voi
 
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat().filter((m) => m !== 'HEAD');
-    if (!guarded(route.url)) {
+    const permission: unknown = route.config?.permission;
+    if (permission === undefined && !isApiPattern(route.url)) {
       for (const method of methods) table.push({ method, url: route.url, guarded: false, permission: 'public' });
       return;
     }
-    const permission: unknown = route.config?.permission;
     const where = `${methods.join(',')} ${route.url}`;
     if (permission === undefined) {
       throw new Error(`${where} declares no permission: add config: { permission: '…' } (see src/tenants/authorization.ts), or 'public'.`);
@@ -72,18 +83,18 @@ export function registerAccessControl(app: FastifyInstance, relais: Relais): voi
   });
 
   app.addHook('onRequest', async (request) => {
-    if (!guarded(request.url)) return;
-    if (request.routeOptions.config.permission === 'public') {
+    const permission = declaredPermission(request);
+    if (permission === undefined) return;
+    if (permission === 'public') {
       if (isWrite(request)) checkOrigin(relais, request);
       return;
     }
-    // Unknown /v1 paths also require credentials, so the API's shape is not probed anonymously.
     request.actor = await authenticate(relais, request);
   });
 
   app.addHook('preValidation', async (request) => {
-    const permission = request.routeOptions.config.permission;
-    if (permission === undefined || permission === 'public' || !guarded(request.url)) return;
+    const permission = declaredPermission(request);
+    if (permission === undefined || permission === 'public') return;
     const actor = actorOf(request);
     const organizationId = organizationIdOf(request);
     if (actor.kind === 'user' && organizationId !== undefined && ruleFor(permission).scope === 'organization') {

@@ -1,6 +1,8 @@
 // The authorization matrix: every route × every kind of caller → the expected status.
 // It fails when a route exists without an entry here, so a new route cannot ship unchecked:
 // add the route's row below (and its permission in src/tenants/authorization.ts).
+// Every route is also called through other spellings of its path (test/support/path-spellings.ts):
+// each spelling must reach the same permission check or be refused, for every caller.
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,6 +11,7 @@ import { dialects } from '../../test/support/databases.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { addMember, sessionHeaders } from '../../test/support/actors.ts';
 import { storeRelay } from '../../test/support/relays.ts';
+import { examplePath, pathSpellings, rawClient, type RawResponse } from '../../test/support/path-spellings.ts';
 import { WEB_DIST } from './web.routes.ts';
 
 const ACTORS = ['anonymous', 'revokedKey', 'member', 'admin', 'otherOwner', 'owner', 'platform'] as const;
@@ -126,6 +129,7 @@ for (const dialect of await dialects()) {
     let revokedKey: string;
     let messageId: string;
     let failedMessageId: string;
+    let send: Awaited<ReturnType<typeof rawClient>>;
 
     before(async () => {
       t = await createTestApp({ dialect });
@@ -149,6 +153,7 @@ for (const dialect of await dialects()) {
         message: { id: failedMessageId },
       } = await relais.accept.accept('acme', { to: [{ address: 'gone@example.org' }], subject: 'Lost', text: 'Hi' }));
       await relais.store.db.updateTable('messages').set({ status: 'failed' }).where('id', '=', failedMessageId).execute();
+      send = await rawClient(t.app);
     });
     after(async () => {
       await t.close();
@@ -180,6 +185,8 @@ for (const dialect of await dialects()) {
       assert.deepEqual(stale, [], 'matrix entries for routes that no longer exist');
     });
 
+    const urlOf = (c: Case) => c.url.replace('{messageId}', messageId).replace('{failedMessageId}', failedMessageId);
+
     for (const [key, c] of Object.entries(MATRIX)) {
       test(key, async () => {
         const [method = 'GET'] = key.split(' ');
@@ -187,7 +194,7 @@ for (const dialect of await dialects()) {
         for (const actor of ACTORS) {
           const res = await t.app.inject({
             method: method as 'GET',
-            url: c.url.replace('{messageId}', messageId).replace('{failedMessageId}', failedMessageId),
+            url: urlOf(c),
             headers: await headersFor(actor),
             ...(c.payload ? { payload: c.payload() } : {}),
           });
@@ -200,6 +207,70 @@ for (const dialect of await dialects()) {
         }
         assert.deepEqual(results, []);
       });
+
+      // Callers refused on the plain path are refused on every other spelling too: by the same
+      // check (same status and code), or because no route matches it (404), or by the sign-in
+      // throttle (429: every spelling is one more failed sign-in from this address). Callers
+      // allowed are left out, so that the routes that change state run once, in the order above.
+      test(`${key}, spelled differently`, async () => {
+        const [method = 'GET'] = key.split(' ');
+        const refused = ACTORS.filter((actor) => c.expect[actor] >= 400);
+        const results: string[] = [];
+        for (const spelling of pathSpellings(urlOf(c))) {
+          for (const actor of refused) {
+            const res = await send(method, spelling, await headersFor(actor), c.payload?.());
+            const expected = c.expect[actor];
+            const expectedCode = EXPECTED_CODE[expected]?.(actor, key) ?? '-';
+            const sameCheck = res.status === expected && res.code === expectedCode;
+            if (!sameCheck && res.status !== 404 && res.code !== 'rate_limited') {
+              results.push(`${actor} ${spelling}: got ${res.status} ${res.code}, expected ${expected} ${expectedCode} or 404`);
+            }
+          }
+        }
+        assert.deepEqual(results, []);
+      });
     }
+  });
+
+  // Generated from the routes the app declares, so a new route is walked without any entry here.
+  describe(`every declared route in other spellings, without credentials (${dialect})`, () => {
+    let t: TestApp;
+    let send: Awaited<ReturnType<typeof rawClient>>;
+    before(async () => {
+      t = await createTestApp({ dialect });
+      await t.app.relais.organizations.create({ id: 'acme', name: 'Acme' });
+      send = await rawClient(t.app);
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    const describeResponse = (res: RawResponse) => `${res.status} ${res.code}`;
+
+    test('protected routes answer 401 or 404; public ones as on their plain path, or refuse (4xx)', async () => {
+      const problems: string[] = [];
+      let requests = 0;
+      for (const route of t.app.routeAccess) {
+        const plain = examplePath(route.url);
+        for (const method of route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]) {
+          const protectedRoute = route.guarded && route.permission !== 'public';
+          const reference = await send(method, plain);
+          requests++;
+          if (protectedRoute && reference.status !== 401) problems.push(`${method} ${plain}: got ${describeResponse(reference)}, expected 401`);
+          for (const spelling of pathSpellings(plain)) {
+            const res = await send(method, spelling);
+            requests++;
+            if (protectedRoute) {
+              const refused = res.status === 404 || (res.status === 401 && (method === 'HEAD' || res.code === 'unauthenticated'));
+              if (!refused) problems.push(`${method} ${spelling} (${route.url}, ${route.permission}): got ${describeResponse(res)}, expected 401 or 404`);
+            } else if (res.status !== reference.status && (res.status < 400 || res.status >= 500)) {
+              problems.push(`${method} ${spelling} (${route.url}, public): got ${describeResponse(res)}, expected ${reference.status} or a refusal`);
+            }
+          }
+        }
+      }
+      assert.ok(requests > 500, `only ${requests} requests were sent`);
+      assert.deepEqual(problems, []);
+    });
   });
 }
