@@ -50,3 +50,20 @@ test('relay health and relay timeouts: defaults, and seconds (fractions allowed)
   assert.equal(tuned.relayTimeouts.greeting, 500);
   assert.throws(() => loadConfig({ RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: '0' }), /RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS must be more than 0/);
 });
+
+test("RELAIS_FRAME_ANCESTORS: origins or 'self', anything else named in the error", () => {
+  assert.deepEqual(loadConfig({}).frameAncestors, ["'self'"]);
+  assert.deepEqual(loadConfig({ RELAIS_FRAME_ANCESTORS: "'self'  https://platform.example https://*.lms.example http://localhost:3000" }).frameAncestors, [
+    "'self'",
+    'https://platform.example',
+    'https://*.lms.example',
+    'http://localhost:3000',
+  ]);
+  for (const wrong of ['self', 'https://platform.example/', 'https://platform.example/settings', 'platform.example', 'ftp://platform.example', '*', "'unsafe-inline'"]) {
+    assert.throws(
+      () => loadConfig({ RELAIS_FRAME_ANCESTORS: `https://ok.example ${wrong}` }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes('RELAIS_FRAME_ANCESTORS must be space-separated origins') && error.message.includes(JSON.stringify(wrong)),
+      wrong,
+    );
+  }
+});

@@ -46,6 +46,34 @@ const secretKeyList = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/**
+ * Who may show Relais's pages in a frame (CSP frame-ancestors): space-separated origins such as
+ * https://platform.example (a `*.` wildcard for subdomains allowed) or 'self', with its quotes.
+ */
+const frameAncestors = z.string().transform((value, ctx) => {
+  const entries = value.split(/\s+/).filter((e) => e !== '');
+  const bad = entries.filter((e) => e !== "'self'" && !isOrigin(e));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be space-separated origins such as https://platform.example (scheme, host and port only; https://*.platform.example for its subdomains) or 'self' with its quotes; not ${bad.map((e) => JSON.stringify(e)).join(', ') || 'empty'}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+function isOrigin(entry: string): boolean {
+  const wildcard = /^(https?:\/\/)\*\.(.+)$/.exec(entry);
+  const candidate = wildcard ? `${wildcard[1]}x.${wildcard[2]}` : entry;
+  try {
+    const url = new URL(candidate);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === candidate;
+  } catch {
+    return false;
+  }
+}
+
 /** A duration in seconds; fractions allowed (0.5). */
 const seconds = z.coerce.number({ message: 'must be a number of seconds' }).positive('must be more than 0').max(3600, 'must be at most 3600');
 
@@ -83,6 +111,7 @@ const envSchema = z.object({
   RELAIS_RELAY_CONNECT_TIMEOUT_SECONDS: seconds.default(10),
   RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: seconds.default(15),
   RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: seconds.default(60),
+  RELAIS_FRAME_ANCESTORS: frameAncestors.default(["'self'"]),
 });
 
 export interface Config {
@@ -116,6 +145,8 @@ export interface Config {
   readonly relayFailureThreshold: number;
   /** Per-stage timeouts of connections to organizations' relays, in milliseconds. */
   readonly relayTimeouts: { readonly connection: number; readonly greeting: number; readonly socket: number };
+  /** Who may frame Relais's pages (CSP frame-ancestors): origins, or 'self'. */
+  readonly frameAncestors: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -179,5 +210,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       greeting: Math.round(e.RELAIS_RELAY_GREETING_TIMEOUT_SECONDS * 1000),
       socket: Math.round(e.RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS * 1000),
     }),
+    frameAncestors: Object.freeze([...e.RELAIS_FRAME_ANCESTORS]),
   });
 }
