@@ -17,6 +17,7 @@ import { relayRoutes } from '../relays/relay.routes.ts';
 import { relayCheckRoutes } from '../relays/relay-check.routes.ts';
 import type { CheckLimits } from '../relays/check-limiter.ts';
 import { registerAccessControl } from './access-control.ts';
+import { registerSecurityHeaders, useDocsPolicy } from './security-headers.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import type { DevInbox } from '../dev/capture-server.ts';
@@ -62,6 +63,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setNotFoundHandler((request, reply) => (sendIndex && isUiNavigation(request) ? sendIndex(reply) : notFoundHandler(request, reply)));
   app.decorate('relais', relais);
   await app.register(cookie);
+  // Before any route, and before access control so that refusals carry them too.
+  await registerSecurityHeaders(app, config);
   // Before any route: every /v1 route must declare its permission (src/tenants/authorization.ts).
   registerAccessControl(app, relais);
 
@@ -82,7 +85,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (docs) => {
+    useDocsPolicy(docs, config);
+    // Without swagger-ui's top bar: its logo brings an inline style, its box loads other documents.
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { layout: 'BaseLayout' } });
+  });
 
   await app.register(healthRoutes(relais));
   await app.register(organizationRoutes(relais));

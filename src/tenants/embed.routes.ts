@@ -32,14 +32,16 @@ export function embedRoutes(relais: Relais): FastifyPluginAsyncZod {
     app.get(
       '/embed',
       {
+        // The token is in the URL: keep it out of caches and out of the next page's Referer
+        // (set before the route runs, so refusals carry them too).
+        config: { noStore: true },
+        helmet: { referrerPolicy: { policy: 'no-referrer' } },
         schema: {
           hide: true,
           querystring: z.object({ token: z.string().max(2048).default('') }),
         },
       },
       async (request, reply) => {
-        // The token is in the URL: keep it out of caches and out of the next page's Referer.
-        void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
         const { token, session } = await relais.embed.exchange(request.query.token);
         reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(relais.config.publicUrl, session.expiresAt));
         return reply.redirect(`/?org=${encodeURIComponent(session.organizationId ?? '')}`, 303);

@@ -3,7 +3,8 @@
 // sees the wrong password explained, fixes it, activates, and the next email leaves through
 // the relay and shows in the delivery log; an admin only sees the read-only status; a member
 // signed in through the platform's embed link lands in their organization's language; both
-// languages work, and the page fits a 375 px phone. Screenshots go to docs/screenshots/.
+// languages work, and the page fits a 375 px phone. Every page runs under Relais's
+// Content-Security-Policy, and none may report a violation. Screenshots go to docs/screenshots/.
 //
 // Relays: the owner's relay is an smtp-server fixture on 127.0.0.31:587 requiring STARTTLS
 // and AUTH, reached as mail.relay.test (a test resolver maps the name) so TLS is verified
@@ -108,16 +109,37 @@ describe('settings UI in Chromium', { skip }, () => {
 
   /** Script errors in any page of the run; the UI must not throw. */
   const pageErrors: string[] = [];
+  /** Anything the browser blocked or reported under the Content-Security-Policy, in any page of the run. */
+  const cspViolations: string[] = [];
+  /** The CSP headers the pages were served with (to show the policy was really in force). */
+  const cspHeaders = new Set<string>();
+
+  /** A page whose script errors and CSP violations are recorded. */
+  async function watchedPage(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    // Reported by the page itself, whatever the console says (added by the browser, not subject to the CSP).
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(`securitypolicyviolation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} in ${event.documentURI}`);
+      });
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    page.on('console', (message) => {
+      const text = message.text();
+      if (/Content Security Policy|securitypolicyviolation/i.test(text)) cspViolations.push(text);
+      // The browser logs every 4xx answer (no session yet, no relay yet): those are expected.
+      else if (message.type() === 'error' && !text.startsWith('Failed to load resource')) pageErrors.push(text);
+    });
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'document') cspHeaders.add(response.headers()['content-security-policy'] ?? '(none)');
+    });
+    return page;
+  }
 
   async function signIn(context: BrowserContext, who: { email: string; password: string }): Promise<Page> {
     // Every step takes well under a second; a missing element fails fast instead of after 30 s.
     context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-    page.on('console', (message) => {
-      // The browser logs every 4xx answer (no session yet, no relay yet): those are expected.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
+    const page = await watchedPage(context);
     await page.goto(`${base}/`);
     await page.waitForURL('**/login');
     await page.getByLabel('Adresse e-mail').fill(who.email);
@@ -384,8 +406,7 @@ describe('settings UI in Chromium', { skip }, () => {
     const context = await browser.newContext({ viewport: { width: 1180, height: 760 }, locale: 'fr-FR' });
     context.setDefaultTimeout(10_000);
     try {
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+      const page = await watchedPage(context);
       await page.goto(`${base}${pathname}${search}`);
       await page.getByRole('heading', { level: 1, name: 'Custom sending address' }).waitFor();
       assert.equal(new URL(page.url()).pathname, '/settings/emails/smtp');
@@ -396,7 +417,28 @@ describe('settings UI in Chromium', { skip }, () => {
     }
   });
 
+  test('the API reference at /docs renders under its own policy', async () => {
+    const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
+    context.setDefaultTimeout(10_000);
+    try {
+      const page = await watchedPage(context);
+      await page.goto(`${base}/docs`);
+      await page.locator('.swagger-ui .info .title', { hasText: 'Relais API' }).waitFor();
+      // One operation opened, with its schemas and icons drawn.
+      await page.locator('.opblock-summary', { hasText: '/v1/sessions' }).first().click();
+      await page.locator('.opblock-body').first().waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('no page threw a script error', () => {
     assert.deepEqual(pageErrors, []);
+  });
+
+  test('every page ran under the Content-Security-Policy without a violation', () => {
+    assert.ok(cspHeaders.size > 0);
+    for (const header of cspHeaders) assert.match(header, /script-src 'self';.*style-src 'self';.*frame-ancestors 'self'/, header);
+    assert.deepEqual(cspViolations, []);
   });
 });
