@@ -272,5 +272,30 @@ for (const dialect of await dialects()) {
       assert.ok(requests > 500, `only ${requests} requests were sent`);
       assert.deepEqual(problems, []);
     });
+
+    test('a request that matches no route gets the same 404 whoever sends it', async () => {
+      const revoked = await t.app.relais.apiKeys.create('revoked');
+      await t.app.relais.apiKeys.revoke(revoked.apiKey.id);
+      const callers: Record<string, Record<string, string>> = {
+        anonymous: {},
+        'unknown key': { authorization: 'Bearer rls_not-a-key' },
+        'revoked key': { authorization: `Bearer ${revoked.key}` },
+        platform: t.auth,
+      };
+      for (const [method, path] of [
+        ['GET', '/v1/nothing-here'],
+        ['GET', '/v1/organizations/acme/nothing-here'],
+        ['PATCH', '/v1/events'],
+        ['DELETE', '/v1/organizations'],
+        ['GET', '/V1/events'],
+      ] as const) {
+        const answers = new Set<string>();
+        for (const headers of Object.values(callers)) {
+          const res = await send(method, path, headers);
+          answers.add(`${res.status} ${res.body}`);
+        }
+        assert.deepEqual([...answers], [`404 ${JSON.stringify({ error: { code: 'not_found', message: `No route ${method} ${path}.` } })}`], `${method} ${path}`);
+      }
+    });
   });
 }
