@@ -9,11 +9,15 @@
 // Relays: the owner's relay is an smtp-server fixture on 127.0.0.31:587 requiring STARTTLS
 // and AUTH, reached as mail.relay.test (a test resolver maps the name) so TLS is verified
 // for real against the fixture certificate (it names relay.test hosts) and the test CA. The
-// platform sender is a plain fixture on 127.0.0.32. Addresses 127.0.0.31-40 are this file's.
+// platform sender is a plain fixture on 127.0.0.32. The platform's page that embeds Relais
+// is served from 127.0.0.33 (listed in RELAIS_FRAME_ANCESTORS), another site's from 127.0.0.34.
+// Addresses 127.0.0.31-40 are this file's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addMember } from '../support/actors.ts';
@@ -59,22 +63,39 @@ function ensureWebBuilt(): void {
 
 const skip = chromiumMissing();
 
+/** A web page on `host` that shows `?src=` in an iframe, as the platform embeds the settings page. */
+async function framingSite(host: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const src = new URL(request.url ?? '/', 'http://site').searchParams.get('src') ?? '';
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end(`<!doctype html><title>Platform</title><iframe id="relais" title="Relais" src="${src.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}" width="1000" height="700"></iframe>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://${host}:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 describe('settings UI in Chromium', { skip }, () => {
   let relay: SmtpFixture;
   let platform: SmtpFixture;
   let t: TestApp;
   let base: string;
   let browser: Browser;
+  let platformSite: Awaited<ReturnType<typeof framingSite>>;
+  let otherSite: Awaited<ReturnType<typeof framingSite>>;
 
   before(async () => {
     ensureWebBuilt();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     relay = await startSmtpFixture({ host: '127.0.0.31', port: 587, security: 'starttls-required', auth: CREDENTIALS, hostname: RELAY_HOST });
     platform = await startSmtpFixture({ host: '127.0.0.32', security: 'none' });
+    platformSite = await framingSite('127.0.0.33');
+    otherSite = await framingSite('127.0.0.34');
     t = await createTestApp({
       env: {
         RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
         RELAIS_PLATFORM_SMTP_URL: `smtp://127.0.0.32:${platform.port}`,
+        RELAIS_FRAME_ANCESTORS: `'self' ${platformSite.origin}`,
       },
       deps: { smtpCa: [TEST_CA], smtpResolver: fakeResolver({ [RELAY_HOST]: '127.0.0.31' }) },
     });
@@ -99,6 +120,8 @@ describe('settings UI in Chromium', { skip }, () => {
     await t?.close();
     await relay?.close();
     await platform?.close();
+    await platformSite?.close();
+    await otherSite?.close();
   });
 
   async function shot(page: Page, name: string, fullPage = true): Promise<void> {
@@ -427,6 +450,30 @@ describe('settings UI in Chromium', { skip }, () => {
       // One operation opened, with its schemas and icons drawn.
       await page.locator('.opblock-summary', { hasText: '/v1/sessions' }).first().click();
       await page.locator('.opblock-body').first().waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the platform named in RELAIS_FRAME_ANCESTORS may show the settings page in a frame; another site may not', async () => {
+    const context = await browser.newContext({ viewport: { width: 1180, height: 760 }, locale: 'fr-FR' });
+    context.setDefaultTimeout(10_000);
+    try {
+      // Not a watched page: the refusal below is the browser enforcing the policy, on purpose.
+      const page = await context.newPage();
+      const refusals: string[] = [];
+      page.on('console', (message) => {
+        if (/frame-ancestors/.test(message.text())) refusals.push(message.text());
+      });
+      const login = encodeURIComponent(`${base}/login`);
+      await page.goto(`${platformSite.origin}/?src=${login}`);
+      await page.frameLocator('#relais').getByRole('button', { name: 'Se connecter' }).waitFor();
+      assert.deepEqual(refusals, []);
+
+      const refused = page.waitForEvent('console', (message) => /frame-ancestors/.test(message.text()));
+      await page.goto(`${otherSite.origin}/?src=${login}`);
+      assert.match((await refused).text(), new RegExp(`frame-ancestors 'self' ${platformSite.origin.replace(/\./g, '\\.')}`));
+      assert.equal(await page.frameLocator('#relais').getByRole('button', { name: 'Se connecter' }).count(), 0, 'nothing of Relais is shown');
     } finally {
       await context.close();
     }
