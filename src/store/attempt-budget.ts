@@ -145,10 +145,7 @@ export class DatabaseAttemptBudget implements AttemptBudget {
     const keys = ordered(limits);
     const answer = await this.db.transaction().execute(async (tx): Promise<Reservation> => {
       for (const { id } of keys) await lockAttemptKey(tx, id);
-      const current = await readAttempts(
-        tx,
-        keys.map(({ id }) => id),
-      );
+      const current = await readAttempts(tx, keys.map(({ id }) => id));
       let wait = 0;
       for (const { id, max } of keys) wait = Math.max(wait, waitForRoom(current.get(id) ?? [], max, now, windowMs));
       if (wait > 0) return { ok: false, retryAfterMs: wait };
@@ -169,11 +166,7 @@ export class DatabaseAttemptBudget implements AttemptBudget {
     await this.db.transaction().execute(async (tx) => {
       await lockAttemptKey(tx, id);
       const attempts = (await readAttempts(tx, [id])).get(id) ?? [];
-      await writeAttempts(
-        tx,
-        id,
-        attempts.filter(([, attempt]) => attempt !== attemptId),
-      );
+      await writeAttempts(tx, id, attempts.filter(([, attempt]) => attempt !== attemptId));
     });
   }
 
