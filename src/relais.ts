@@ -23,6 +23,7 @@ import { secretKeysFromConfig, type SecretKeys } from './secrets/key-source.ts';
 import type { Resolver } from './smtp/address-guard.ts';
 import { createNodemailerTransport, parseSmtpUrl } from './smtp/nodemailer-transport.ts';
 import type { SmtpTransport } from './smtp/transport.ts';
+import { createAttemptBudget, type AttemptBudget } from './store/attempt-budget.ts';
 import type { Store } from './store/store.ts';
 import { ApiKeyService } from './tenants/api-key.service.ts';
 import { AuditService } from './tenants/audit.service.ts';
@@ -71,6 +72,8 @@ export interface Relais {
   relayLimiter: RelayLimiter;
   /** Failing relays: incidents, probes, owner alerts. */
   relayHealth: RelayHealth;
+  /** Sign-in attempts and flight checks counted against their limits (in the database when processes share it). */
+  attempts: AttemptBudget;
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
@@ -159,7 +162,8 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     },
   });
   const auth: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
-  const sessions = new SessionService(store.db, clock, auth, new LoginThrottle(clock, auth));
+  const attempts = createAttemptBudget(store, clock);
+  const sessions = new SessionService(store.db, clock, auth, new LoginThrottle(attempts, auth));
   return {
     config,
     store,
@@ -176,6 +180,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     relayPools,
     relayLimiter,
     relayHealth,
+    attempts,
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,

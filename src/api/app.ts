@@ -110,7 +110,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   return app;
 }
 
-/** Trusts the nearest `hops` proxies, like a hop count in proxy-addr. */
+/**
+ * Trusts the nearest `hops` proxies, like a hop count in proxy-addr: `request.ip` is the address
+ * `hops` entries from the right of X-Forwarded-For, never a leftmost one the client wrote
+ * (src/api/client-address.test.ts).
+ */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
 }

@@ -1,8 +1,11 @@
 // Flight checks per organization and per person, over a sliding hour: a check opens real
 // connections to a host an owner typed, so it must not become a scanner or a hammer.
-// Kept in memory: each API process counts its own.
+// Counted through the attempt budget, reserved before the check starts: in the database when
+// several processes share it, so the limits hold across them.
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import { MemoryAttemptBudget, type AttemptBudget } from '../store/attempt-budget.ts';
 
 export interface CheckLimits {
   perOrganization: number;
@@ -12,27 +15,25 @@ export interface CheckLimits {
 
 export const DEFAULT_CHECK_LIMITS: CheckLimits = { perOrganization: 10, perUser: 10, windowMs: 3600_000 };
 
-const MAX_KEYS = 10_000;
-
 export class CheckLimiter {
-  private readonly starts = new Map<string, number[]>();
+  private readonly budget: AttemptBudget;
 
+  /** Without a budget, counts in this process's memory (one limiter's own count). */
   constructor(
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly limits: CheckLimits = DEFAULT_CHECK_LIMITS,
-  ) {}
+    budget?: AttemptBudget,
+  ) {
+    this.budget = budget ?? new MemoryAttemptBudget(clock);
+  }
 
   /** Counts a check for these keys, or throws 429 `rate_limited` with the wait. */
-  take(organizationId: string, userId: string | undefined): void {
-    const keys: [string, number][] = [[`org:${organizationId}`, this.limits.perOrganization]];
-    if (userId) keys.push([`user:${userId}`, this.limits.perUser]);
-    const now = this.clock.now();
-    let waitMs = 0;
-    for (const [key, max] of keys) {
-      const recent = this.recent(key, now);
-      if (recent.length >= max) waitMs = Math.max(waitMs, (recent[recent.length - max] ?? now) + this.limits.windowMs - now);
-    }
-    if (waitMs > 0) {
+  async take(organizationId: string, userId: string | undefined): Promise<void> {
+    const limits = [{ key: `check:org:${organizationId}`, max: this.limits.perOrganization }];
+    if (userId) limits.push({ key: `check:user:${userId}`, max: this.limits.perUser });
+    const reservation = await this.budget.reserve({ attemptId: randomBytes(12).toString('base64url'), limits, windowMs: this.limits.windowMs });
+    if (!reservation.ok) {
+      const waitMs = reservation.retryAfterMs;
       const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
       throw new AppError(
         'rate_limited',
@@ -40,13 +41,5 @@ export class CheckLimiter {
         { retryAfterSeconds: Math.ceil(waitMs / 1000) },
       );
     }
-    for (const [key] of keys) this.starts.set(key, [...this.recent(key, now), now]);
-    if (this.starts.size > MAX_KEYS) {
-      for (const key of this.starts.keys()) if (this.recent(key, now).length === 0) this.starts.delete(key);
-    }
-  }
-
-  private recent(key: string, now: number): number[] {
-    return (this.starts.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);
   }
 }

@@ -33,7 +33,7 @@ const body = z
   .default({});
 
 export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyPluginAsyncZod {
-  const service = new RelayCheckService(relais.relays, new CheckLimiter(relais.clock, limits));
+  const service = new RelayCheckService(relais.relays, new CheckLimiter(relais.clock, limits, relais.attempts));
   return async (app) => {
     app.post(
       '/v1/organizations/:orgId/smtp-relay/check',

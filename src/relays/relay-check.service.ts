@@ -86,7 +86,7 @@ export class RelayCheckService {
       );
     }
 
-    this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
     const options = this.relays.connectionOptions;
     const report = await runFlightCheck(
       {
@@ -130,7 +130,7 @@ export class RelayCheckService {
   /** Tries the usual ports of a host (465, 587, 2525, 25) and reports what each offers. Counts as a check. */
   async detect(organizationId: string, host: string, actor: Actor): Promise<SecurityDetection> {
     await this.relays.find(organizationId);
-    this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
     const options = this.relays.connectionOptions;
     return detectSecurity(host, {
       guard: { allowedPorts: options.allowedPorts, allowPrivate: options.allowPrivate, ...(options.resolver ? { resolver: options.resolver } : {}) },

@@ -8,7 +8,13 @@ export interface Capabilities {
   readonly listenNotify: boolean;
   /** Column type for auto-incrementing integer keys. */
   readonly serialType: 'integer' | 'serial';
+  /**
+   * Several processes (API instances behind a load balancer) may share this database, so
+   * limits that must hold across them (sign-in attempts, flight checks) are counted in it.
+   * Embedded SQLite serves one process: those limits are counted in its memory.
+   */
+  readonly sharedAcrossProcesses: boolean;
 }
 
-export const SQLITE: Capabilities = { dialect: 'sqlite', skipLocked: false, listenNotify: false, serialType: 'integer' };
-export const POSTGRES: Capabilities = { dialect: 'postgres', skipLocked: true, listenNotify: true, serialType: 'serial' };
+export const SQLITE: Capabilities = { dialect: 'sqlite', skipLocked: false, listenNotify: false, serialType: 'integer', sharedAcrossProcesses: false };
+export const POSTGRES: Capabilities = { dialect: 'postgres', skipLocked: true, listenNotify: true, serialType: 'serial', sharedAcrossProcesses: true };

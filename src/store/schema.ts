@@ -225,6 +225,16 @@ export interface EventsTable {
   created_at: number;
 }
 
+/** Attempts counted against one limited key (sign-in address or IP, checks per organization or person). */
+export interface AttemptCountsTable {
+  /** SHA-256 of the limited key (e.g. `sign-in:email:…`), base64url: no address is stored as typed. */
+  key: string;
+  /** JSON array of `[at, attemptId]`, at most the key's limit, newest last. */
+  attempts: string;
+  /** When the newest attempt leaves its window; the row can be deleted after that. */
+  expires_at: number;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -240,4 +250,5 @@ export interface Database {
   audit_log: AuditLogTable;
   smtp_relays: SmtpRelaysTable;
   relay_sends: RelaySendsTable;
+  attempt_counts: AttemptCountsTable;
 }

@@ -7,11 +7,11 @@ import type { Executor } from '../store/store.ts';
 import type { UserActor } from './actor.ts';
 import type { Role, User } from './member.ts';
 import { findMembership, listMembershipsWithOrganization } from './member.repository.ts';
-import { verifyPassword } from './password.ts';
+import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { AuthSettings, Session, SessionKind } from './session.ts';
 import { deleteExpiredSessions, deleteSession, findSession, insertSession, touchSession } from './session.repository.ts';
-import { findUserRow, findUserRowByEmail, toUser } from './user.repository.ts';
+import { findUserRow, findUserRowByEmail, replacePasswordHash, toUser } from './user.repository.ts';
 
 /** Last-seen times are written at most this often per session, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -67,21 +67,21 @@ export class SessionService {
     return { token, session };
   }
 
-  /** Email and password sign-in. Failures answer the same whether the email exists or not. */
+  /**
+   * Email and password sign-in. Failures answer the same whether the email exists or not. The
+   * attempt is reserved before the password is hashed: beyond the limits, nothing is evaluated.
+   */
   async signIn(input: SignIn): Promise<{ token: string; session: Session; user: User }> {
     const email = input.email.trim().toLowerCase();
-    const wait = this.throttle.retryAfterMs(email, input.ip);
-    if (wait > 0) {
-      const retryAfterSeconds = Math.ceil(wait / 1000);
-      throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
-    }
+    const attempt = await this.throttle.begin(email, input.ip);
     const row = await findUserRowByEmail(this.db, email);
     const ok = await verifyPassword(input.password, row?.password_hash ?? null);
-    if (!row || !ok) {
-      this.throttle.recordFailure(email, input.ip);
-      throw new AppError('invalid_credentials', 'The email address or the password is wrong.');
+    if (!row || !ok) throw new AppError('invalid_credentials', 'The email address or the password is wrong.');
+    await attempt.succeeded();
+    if (row.password_hash && needsRehash(row.password_hash)) {
+      // Made with weaker parameters than today's: replaced now that the password is at hand.
+      await replacePasswordHash(this.db, row.id, row.password_hash, await hashPassword(input.password));
     }
-    this.throttle.recordSuccess(email);
     if (input.organizationId !== undefined && !(await findMembership(this.db, input.organizationId, row.id))) {
       throw new AppError('organization_not_found', `No organization has the id "${input.organizationId}".`);
     }

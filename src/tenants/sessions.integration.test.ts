@@ -6,6 +6,7 @@ import { ManualClock } from '../clock.ts';
 import { dialects } from '../../test/support/databases.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { addMember, sessionCookieFrom, sessionHeaders } from '../../test/support/actors.ts';
+import { HASH_CONCURRENCY, hashActivity, hashPassword, resetHashPeak } from './password.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -106,6 +107,55 @@ for (const dialect of await dialects()) {
       assert.equal(blocked.statusCode, 429);
       assert.equal((await signIn({ email: 'lea@acme.test', password: PASSWORD })).statusCode, 201, 'other addresses are not affected');
       clock.advance(15 * 60_000);
+    });
+
+    test('60 parallel wrong passwords for one address: exactly 5 are evaluated, the other 55 get 429 with Retry-After', async () => {
+      const email = 'parallel@acme.test';
+      await addMember(t.app.relais, 'acme', 'parallel', 'member', { email, password: PASSWORD });
+      const ip = { 'x-forwarded-for': '198.51.100.60' };
+      const before = hashActivity().evaluations;
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn({ email, password: `guess number ${i}` }, ip)));
+      assert.equal(hashActivity().evaluations - before, 5, 'password hashes evaluated');
+      assert.equal(answers.filter((r) => r.statusCode === 401).length, 5);
+      const limited = answers.filter((r) => r.statusCode === 429);
+      assert.equal(limited.length, 55);
+      for (const res of limited) {
+        assert.equal(res.json().error.code, 'rate_limited');
+        assert.equal(res.headers['retry-after'], String(15 * 60));
+      }
+      assert.equal((await signIn({ email, password: PASSWORD }, { 'x-forwarded-for': '198.51.100.61' })).statusCode, 429, 'the right password waits too');
+      clock.advance(15 * 60_000);
+      assert.equal((await signIn({ email, password: PASSWORD }, ip)).statusCode, 201);
+    });
+
+    test(`40 parallel sign-ins from one IP across addresses: 20 are evaluated, at most ${HASH_CONCURRENCY} hashes at a time`, async () => {
+      const ip = { 'x-forwarded-for': '198.51.100.40' };
+      resetHashPeak();
+      const before = hashActivity().evaluations;
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn({ email: `spray-parallel-${i}@acme.test`, password: 'x' }, ip)));
+      assert.equal(answers.filter((r) => r.statusCode === 401).length, 20);
+      assert.equal(answers.filter((r) => r.statusCode === 429).length, 20);
+      // Unknown addresses are checked against a decoy hash, made once per process.
+      const evaluated = hashActivity().evaluations - before;
+      assert.ok(evaluated === 20 || evaluated === 21, `${evaluated} hashes evaluated`);
+      assert.equal(hashActivity().peakInFlight, HASH_CONCURRENCY);
+      clock.advance(15 * 60_000);
+    });
+
+    test('a password hashed with older parameters still signs in and is re-hashed at N=2^17', async () => {
+      const { relais } = t.app;
+      await addMember(relais, 'acme', 'veteran', 'member', { email: 'veteran@acme.test' });
+      const old = await hashPassword(PASSWORD, { N: 2 ** 15, r: 8, p: 1 });
+      await relais.store.db.updateTable('users').set({ password_hash: old }).where('id', '=', 'veteran').execute();
+      const storedHash = async () => (await relais.store.db.selectFrom('users').select('password_hash').where('id', '=', 'veteran').executeTakeFirstOrThrow()).password_hash;
+
+      assert.equal((await signIn({ email: 'veteran@acme.test', password: 'not the password' })).statusCode, 401);
+      assert.equal(await storedHash(), old, 'a failed sign-in changes nothing');
+      assert.equal((await signIn({ email: 'veteran@acme.test', password: PASSWORD })).statusCode, 201);
+      const rehashed = await storedHash();
+      assert.match(rehashed ?? '', /^scrypt\$131072\$8\$1\$/);
+      assert.equal((await signIn({ email: 'veteran@acme.test', password: PASSWORD })).statusCode, 201, 'the same password works with the new hash');
+      assert.equal(await storedHash(), rehashed, 'a current hash is kept');
     });
 
     test('cookie writes need the CSRF token and a same-origin Origin; Bearer calls do not', async () => {

@@ -33,3 +33,8 @@ export async function updateUser(
 ): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
+
+/** Replaces a password hash by one of the same password (stronger parameters), unless the password changed meanwhile. */
+export async function replacePasswordHash(db: Executor, id: string, current: string, replacement: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: replacement }).where('id', '=', id).where('password_hash', '=', current).execute();
+}
