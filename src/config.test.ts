@@ -39,6 +39,7 @@ test('unknown RELAIS_ variables and invalid values stop start-up with every prob
   );
   assert.throws(() => loadConfig({ RELAIS_SMTP_ALLOWED_PORTS: '587,99999' }), /comma-separated list of ports/);
   assert.throws(() => loadConfig({ RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'maybe' }), /must be true or false/);
+  assert.throws(() => loadConfig({ RELAIS_MAX_MESSAGE_BYTES: '16384' }), /RELAIS_MAX_MESSAGE_BYTES must be at least 65536/);
 });
 
 test('relay health and relay timeouts: defaults, and seconds (fractions allowed) turned into milliseconds', () => {
