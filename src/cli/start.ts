@@ -26,7 +26,7 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     console.error('relais: RELAIS_PLATFORM_SMTP_URL is required (e.g. smtp://user:pass@smtp.example.com:587), or start with --demo.');
     process.exit(2);
   }
-  const store = await openMigratedStore(config);
+  const store = await openMigratedStore(config, logger);
   const app = await buildApp(config, { store, logger, ...(devInbox ? { devInbox } : {}) });
   const lines: string[] = [];
   if (config.bootstrapApiKey) {
