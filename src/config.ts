@@ -25,9 +25,14 @@ const portList = z.string().transform((value, ctx) => {
   return ports;
 });
 
-const smtpUrl = z.string().refine((v) => /^smtps?:\/\/[^/]+/i.test(v), {
-  message: 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465',
-});
+const smtpUrl = z
+  .string()
+  .refine((v) => /^smtps?:\/\/[^/]+/i.test(v), {
+    message: 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465',
+  })
+  .refine((v) => !/[?&]starttls=/.test(v) || /[?&]starttls=(required|never)(&|$)/.test(v), {
+    message: 'accepts ?starttls=required or ?starttls=never only',
+  });
 
 const secretKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
   message: 'must be 32 bytes encoded in base64 (generate one with: openssl rand -base64 32)',
