@@ -100,10 +100,12 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     dispatcher.wake();
     notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
   };
+  // One key ring seals relay passwords and Relais's own secrets (the embed-link signing key).
+  const secrets = deps.secretKeys ?? secretKeysFromConfig(config, logger);
   const relays = new RelayService({
     db: store.db,
     clock,
-    secrets: deps.secretKeys ?? secretKeysFromConfig(config, logger),
+    secrets,
     connection: {
       allowedPorts: config.smtpAllowedPorts,
       allowPrivate: config.allowPrivateSmtpHosts,
@@ -170,7 +172,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     apiKeys: new ApiKeyService(store.db, clock),
     members: new MemberService(store.db, clock),
     sessions,
-    embed: new EmbedService(store.db, clock, sessions, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
+    embed: new EmbedService(store.db, clock, sessions, secrets, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
     audit: new AuditService(store.db),
     relays,
     relayPools,

@@ -28,6 +28,8 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   }
   const store = await openMigratedStore(config, logger);
   const app = await buildApp(config, { store, logger, ...(devInbox ? { devInbox } : {}) });
+  // Creates the embed-link signing secret, or seals one an earlier version stored in clear.
+  await app.relais.embed.prepare();
   const lines: string[] = [];
   if (config.bootstrapApiKey) {
     await app.relais.apiKeys.ensure('bootstrap', config.bootstrapApiKey);
