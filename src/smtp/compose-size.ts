@@ -26,9 +26,14 @@ function headerValueBound(text: string): number {
   return 5 * Buffer.byteLength(text) + 32;
 }
 
+/** An address goes out as it is (UTF-8 local parts too); twice its bytes covers quoting. */
+function addressBound(address: string): number {
+  return 2 * Buffer.byteLength(address) + 8;
+}
+
 function mailboxBound(m: Mailbox): number {
-  // `"name" <address>, ` with the name and (possibly non-ASCII) local part encoded.
-  return (m.name === undefined ? 0 : headerValueBound(m.name)) + headerValueBound(m.address) + 8;
+  // `"name" <address>, ` with the name encoded.
+  return (m.name === undefined ? 0 : headerValueBound(m.name)) + addressBound(m.address) + 8;
 }
 
 function addressHeaderBound(list: readonly Mailbox[]): number {
@@ -85,7 +90,7 @@ function textBodyBound(text: string): number {
 export function composedSizeBound(content: MessageContent): number {
   let size = FIXED_HEADERS_BYTES;
   // From (a relay's sender name and address, encoded) and a relay's Reply-To.
-  size += 16 + 5 * 3 * MAX_SENDER_NAME_CHARS + 32 + 2 * (5 * 3 * MAX_ADDRESS_CHARS + 32);
+  size += 16 + 5 * 3 * MAX_SENDER_NAME_CHARS + 32 + 2 * (16 + 2 * 3 * MAX_ADDRESS_CHARS + 8);
   size += addressHeaderBound(content.to) + addressHeaderBound(content.cc);
   if (content.replyTo) size += addressHeaderBound([content.replyTo]);
   size += 16 + headerValueBound(content.subject);
