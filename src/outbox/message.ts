@@ -138,6 +138,16 @@ const headerValue = z
     if (FORBIDDEN_IN_HEADERS.test(v)) fail(ctx, 'header_injection', 'Header values may not contain line breaks or NUL characters.');
   });
 
+const MAX_BODY_CHARS = 5_000_000;
+
+/** A text or HTML body; a longer one is a message too large (413), like any other size. */
+const body = (name: string) =>
+  z.string().superRefine((v, ctx) => {
+    if (v.length > MAX_BODY_CHARS) {
+      fail(ctx, 'message_too_large', `The ${name} body has ${v.length.toLocaleString('en')} characters, more than the ${MAX_BODY_CHARS.toLocaleString('en')} allowed.`);
+    }
+  });
+
 export const attachmentSchema = z.strictObject({
   filename: z
     .string()
@@ -156,8 +166,8 @@ export const sendMessageSchema = z
     cc: mailboxes.optional(),
     bcc: mailboxes.optional(),
     subject: headerValue.pipe(z.string().min(1, 'must not be empty')),
-    text: z.string().max(5_000_000).optional(),
-    html: z.string().max(5_000_000).optional(),
+    text: body('text').optional(),
+    html: body('html').optional(),
     replyTo: mailbox.optional(),
     headers: z
       .record(
