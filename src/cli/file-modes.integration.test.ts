@@ -79,3 +79,18 @@ test('a data dir and database left readable by an older version are tightened, a
     other.close();
   }
 });
+
+test('a shared directory such as /tmp (sticky) is reported, never changed', async () => {
+  const shared = scratch();
+  fs.chmodSync(shared, 0o1777);
+  const lines: string[] = [];
+  const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+  const store = await openMigratedStore(loadConfig({ RELAIS_DATA_DIR: shared }), logger);
+  try {
+    assert.equal((fs.statSync(shared).mode & 0o7777).toString(8), '1777');
+    assert.equal(modeOf(path.join(shared, 'relais.db')), '0600');
+    assert.match(lines.join(''), /is readable by other accounts \(mode 0777\) and is not Relais's own to change/);
+  } finally {
+    await store.close();
+  }
+});

@@ -33,14 +33,20 @@ export function ensurePrivateDatabaseFiles(file: string): string[] {
 }
 
 function tighten(target: string, mode: number): string[] {
-  let current: number;
+  let stat: fs.Stats;
   try {
-    current = fs.statSync(target).mode & 0o777;
+    stat = fs.statSync(target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  const current = stat.mode & 0o777;
   if ((current & 0o077) === 0) return [];
+  const octal = (m: number) => m.toString(8).padStart(4, '0');
+  // A shared place (sticky like /tmp, or another account's) is only reported, never changed.
+  if ((stat.mode & 0o1000) !== 0 || (process.getuid !== undefined && stat.uid !== process.getuid())) {
+    return [`${target} is readable by other accounts (mode ${octal(current)}) and is not Relais's own to change; give Relais a private data dir`];
+  }
   fs.chmodSync(target, mode);
-  return [`${target} was readable by other accounts (mode ${current.toString(8).padStart(4, '0')}); set to ${mode.toString(8).padStart(4, '0')}`];
+  return [`${target} was readable by other accounts (mode ${octal(current)}); set to ${octal(mode)}`];
 }
