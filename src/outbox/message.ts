@@ -98,7 +98,7 @@ const HEADER_NAME = /^X-[A-Za-z0-9-]{1,74}$/;
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Padded base64 (RFC 4648) without line breaks. */
-export function isBase64(value: string): boolean {
+function isBase64(value: string): boolean {
   return value.length % 4 === 0 && BASE64_CHARS.test(value);
 }
 
