@@ -39,6 +39,9 @@ test('unknown RELAIS_ variables and invalid values stop start-up with every prob
   );
   assert.throws(() => loadConfig({ RELAIS_SMTP_ALLOWED_PORTS: '587,99999' }), /comma-separated list of ports/);
   assert.throws(() => loadConfig({ RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'maybe' }), /must be true or false/);
+  assert.throws(() => loadConfig({ RELAIS_MAX_MESSAGE_BYTES: '16384' }), /RELAIS_MAX_MESSAGE_BYTES must be at least 65536/);
+  assert.throws(() => loadConfig({ RELAIS_PLATFORM_SMTP_URL: 'smtp://u:p@smtp.example.com:587?starttls=optional' }), /starttls=required or \?starttls=never only/);
+  assert.equal(loadConfig({ RELAIS_PLATFORM_SMTP_URL: 'smtp://u:p@smtp.example.com:587?starttls=never' }).platformSmtpUrl?.endsWith('never'), true);
 });
 
 test('relay health and relay timeouts: defaults, and seconds (fractions allowed) turned into milliseconds', () => {

@@ -25,9 +25,14 @@ const portList = z.string().transform((value, ctx) => {
   return ports;
 });
 
-const smtpUrl = z.string().refine((v) => /^smtps?:\/\/[^/]+/i.test(v), {
-  message: 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465',
-});
+const smtpUrl = z
+  .string()
+  .refine((v) => /^smtps?:\/\/[^/]+/i.test(v), {
+    message: 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465',
+  })
+  .refine((v) => !/[?&]starttls=/.test(v) || /[?&]starttls=(required|never)(&|$)/.test(v), {
+    message: 'accepts ?starttls=required or ?starttls=never only',
+  });
 
 const secretKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
   message: 'must be 32 bytes encoded in base64 (generate one with: openssl rand -base64 32)',
@@ -99,7 +104,8 @@ const envSchema = z.object({
   RELAIS_DEMO: bool.default(false),
   RELAIS_DEV_INBOX_PORT: port.default(0),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  RELAIS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  // Below 64 KiB nothing would fit: the size check reserves room for the longest sender and the MIME structure.
+  RELAIS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(64 * 1024, 'must be at least 65536 (64 KiB)').default(10 * 1024 * 1024),
   RELAIS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RELAIS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   RELAIS_TRUST_PROXY: z

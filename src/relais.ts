@@ -94,7 +94,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const { store } = deps;
   const metrics = createMetrics({ queueDepth: () => countQueued(store.db), relayStatuses: () => countRelaysByStatus(store.db) });
   const platformFrom = parsePlatformFrom(config.platformFrom);
-  const platformTransport = deps.platformTransport ?? createPlatformTransport(config, deps.smtpCa);
+  const platformTransport = deps.platformTransport ?? createPlatformTransport(config, logger, deps.smtpCa);
   const retryPolicy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const messageIdDomain = platformFrom.address.split('@')[1] ?? 'relais.invalid';
   // Mail became due outside the API (released held mail, relay alerts): this process's
@@ -103,10 +103,12 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     dispatcher.wake();
     notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
   };
+  // One key ring seals relay passwords and Relais's own secrets (the embed-link signing key).
+  const secrets = deps.secretKeys ?? secretKeysFromConfig(config, logger);
   const relays = new RelayService({
     db: store.db,
     clock,
-    secrets: deps.secretKeys ?? secretKeysFromConfig(config, logger),
+    secrets,
     connection: {
       allowedPorts: config.smtpAllowedPorts,
       allowPrivate: config.allowPrivateSmtpHosts,
@@ -174,7 +176,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     apiKeys: new ApiKeyService(store.db, clock),
     members: new MemberService(store.db, clock),
     sessions,
-    embed: new EmbedService(store.db, clock, sessions, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
+    embed: new EmbedService(store.db, clock, sessions, secrets, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
     audit: new AuditService(store.db),
     relays,
     relayPools,
@@ -193,7 +195,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   };
 }
 
-function createPlatformTransport(config: Config, ca?: string[]): SmtpTransport {
+function createPlatformTransport(config: Config, logger: Logger, ca?: string[]): SmtpTransport {
   if (!config.platformSmtpUrl) {
     // Without a platform sender nothing can be delivered; sends fail as temporary until configured.
     return {
@@ -203,5 +205,14 @@ function createPlatformTransport(config: Config, ca?: string[]): SmtpTransport {
       async close() {},
     };
   }
-  return createNodemailerTransport({ ...parseSmtpUrl(config.platformSmtpUrl), ...(ca ? { ca } : {}) });
+  const settings = parseSmtpUrl(config.platformSmtpUrl);
+  if (settings.security === 'none' && !settings.opportunisticTls) {
+    logger.warn(
+      { host: settings.host, port: settings.port, credentials: settings.auth !== undefined },
+      settings.auth
+        ? 'RELAIS_PLATFORM_SMTP_URL has ?starttls=never: the platform sender logs in and sends in plain text; anyone on the network path can read its credentials and the messages'
+        : 'RELAIS_PLATFORM_SMTP_URL has ?starttls=never: the platform sender sends in plain text; anyone on the network path can read the messages',
+    );
+  }
+  return createNodemailerTransport({ ...settings, ...(ca ? { ca } : {}) });
 }

@@ -1,4 +1,4 @@
-// `relais keys`: platform API keys, and rotation of the key that seals relay passwords.
+// `relais keys`: platform API keys, and rotation of the key that seals relay passwords and server secrets.
 import { Command } from 'commander';
 import { systemClock } from '../clock.ts';
 import { AppError } from '../errors.ts';
@@ -55,7 +55,7 @@ export function keysCommand(): Command {
   keys
     .command('rotate-secret')
     .description(
-      'Re-wrap every relay password under the current secret key. Embedded mode: generates a new key in the data dir first ' +
+      'Re-wrap every relay password and the embed-link signing key under the current secret key. Embedded mode: generates a new key in the data dir first ' +
         'and forgets the old one at the end. With RELAIS_SECRET_KEY: run after setting the new key in RELAIS_SECRET_KEY and the ' +
         'old one in RELAIS_SECRET_KEY_PREVIOUS on every process.',
     )

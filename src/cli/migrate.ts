@@ -1,10 +1,9 @@
 import { migrateToLatest } from '../store/migrate.ts';
-import { openStore } from '../store/store.ts';
-import { configOrExit } from './runtime.ts';
+import { configOrExit, openPrivateStore } from './runtime.ts';
 
 export async function migrateCommand(): Promise<void> {
   const config = configOrExit();
-  const store = openStore(config.database);
+  const store = openPrivateStore(config);
   try {
     const result = await migrateToLatest(store);
     const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startDevInbox, type DemoRelay, type DevInbox } from '../dev/capture-server.ts';
 import { seedDemo } from '../dev/demo-seed.ts';
+import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { listenOutbox } from '../outbox/wake-channel.ts';
-import { configOrExit, openMigratedStore } from './runtime.ts';
+import { configOrExit, fail, openMigratedStore } from './runtime.ts';
 
 export async function start(options: { demo: boolean; http: boolean }): Promise<void> {
   let config: Config = configOrExit(options.demo ? { demo: true } : {});
@@ -26,8 +27,15 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     console.error('relais: RELAIS_PLATFORM_SMTP_URL is required (e.g. smtp://user:pass@smtp.example.com:587), or start with --demo.');
     process.exit(2);
   }
-  const store = await openMigratedStore(config);
+  const store = await openMigratedStore(config, logger);
   const app = await buildApp(config, { store, logger, ...(devInbox ? { devInbox } : {}) });
+  // Creates the embed-link signing secret, or seals one an earlier version stored in clear.
+  await app.relais.embed.prepare().catch(async (error: unknown) => {
+    if (!(error instanceof AppError)) throw error;
+    await app.close();
+    await store.close();
+    fail(`${error.code}: ${error.message}`, 2);
+  });
   const lines: string[] = [];
   if (config.bootstrapApiKey) {
     await app.relais.apiKeys.ensure('bootstrap', config.bootstrapApiKey);

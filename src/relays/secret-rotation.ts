@@ -1,6 +1,7 @@
-// `relais keys rotate-secret`: re-wraps the data key of every relay password under the current
-// key-encryption key, so the previous keys can be forgotten. Only the small wrapped data keys
-// change; the password ciphertexts are copied as they are.
+// `relais keys rotate-secret`: re-wraps the data key of every relay password, and of Relais's
+// own secrets (the embed-link signing key), under the current key-encryption key, so the
+// previous keys can be forgotten. Only the small wrapped data keys change; the ciphertexts are
+// copied as they are, so links signed before the rotation still verify after it.
 //
 // Embedded mode (no RELAIS_SECRET_KEY, SQLite): a new key is generated into the key file (the
 // old ones stay as previous, so a running Relais keeps opening every record), every record is
@@ -14,6 +15,7 @@ import { dropPreviousKeys, keyFilePath, rotateKeyFile } from '../secrets/key-fil
 import { KeyRing } from '../secrets/key-ring.ts';
 import type { KeySourceConfig } from '../secrets/key-source.ts';
 import type { Executor } from '../store/store.ts';
+import { rewrapServerSecrets, type ServerSecretsRewrap } from '../tenants/server-secret.ts';
 import { listSealedPasswords, replaceSealedPassword } from './relay.repository.ts';
 
 export interface RewrapReport {
@@ -69,6 +71,8 @@ function safeKeyId(sealed: string): string | undefined {
 export interface RotationOutcome {
   mode: 'env' | 'file';
   report: RewrapReport;
+  /** Relais's own secrets (the embed-link signing key). */
+  serverSecrets: ServerSecretsRewrap;
   /** What the operator should read, line by line. */
   lines: string[];
   /** False when some records could not be re-wrapped (nothing was forgotten then). */
@@ -79,12 +83,14 @@ export async function rotateRelaySecrets(config: KeySourceConfig, db: Executor):
   if (config.secretKey) {
     const ring = KeyRing.fromBase64(config.secretKey, config.secretKeyPrevious);
     const report = await rewrapRelaySecrets(db, ring);
-    const lines = [summary(report)];
-    if (report.failed.length > 0) {
-      lines.push(...failures(report), 'Put the key named above in RELAIS_SECRET_KEY_PREVIOUS and run the command again; keep RELAIS_SECRET_KEY_PREVIOUS until it succeeds.');
+    const serverSecrets = await rewrapServerSecrets(db, ring);
+    const ok = report.failed.length === 0 && serverSecrets.failed.length === 0;
+    const lines = [summary(report), serverSummary(serverSecrets)];
+    if (!ok) {
+      lines.push(...failures(report), ...serverFailures(serverSecrets), 'Put the key named above in RELAIS_SECRET_KEY_PREVIOUS and run the command again; keep RELAIS_SECRET_KEY_PREVIOUS until it succeeds.');
     } else if (config.secretKeyPrevious.length > 0) {
       lines.push(
-        `Every relay password is now under RELAIS_SECRET_KEY (key ${ring.currentId}).`,
+        `Every relay password and server secret is now under RELAIS_SECRET_KEY (key ${ring.currentId}).`,
         'Remove RELAIS_SECRET_KEY_PREVIOUS from the environment of every Relais process and restart them; the old key is no longer needed.',
       );
     } else {
@@ -93,7 +99,7 @@ export async function rotateRelaySecrets(config: KeySourceConfig, db: Executor):
         'on every Relais process, restart them, run `relais keys rotate-secret` again, then remove RELAIS_SECRET_KEY_PREVIOUS.',
       );
     }
-    return { mode: 'env', report, lines, ok: report.failed.length === 0 };
+    return { mode: 'env', report, serverSecrets, lines, ok };
   }
   if (config.database.kind === 'postgres') {
     throw new AppError('secret_key_required', 'RELAIS_SECRET_KEY is required with PostgreSQL; rotation works on the keys it names.');
@@ -101,15 +107,28 @@ export async function rotateRelaySecrets(config: KeySourceConfig, db: Executor):
   const rotated = rotateKeyFile(config.dataDir);
   const ring = KeyRing.fromBase64(rotated.current, rotated.previous);
   const report = await rewrapRelaySecrets(db, ring);
+  const serverSecrets = await rewrapServerSecrets(db, ring);
   const file = keyFilePath(config.dataDir);
-  const lines = [`New secret key ${ring.currentId} written to ${file}.`, summary(report)];
-  if (report.failed.length > 0) {
-    lines.push(...failures(report), `The previous keys stay in ${file} so nothing becomes unreadable; fix the records above and run the command again.`);
-    return { mode: 'file', report, lines, ok: false };
+  const lines = [`New secret key ${ring.currentId} written to ${file}.`, summary(report), serverSummary(serverSecrets)];
+  if (report.failed.length > 0 || serverSecrets.failed.length > 0) {
+    lines.push(
+      ...failures(report),
+      ...serverFailures(serverSecrets),
+      `The previous keys stay in ${file} so nothing becomes unreadable; fix the records above and run the command again.`,
+    );
+    return { mode: 'file', report, serverSecrets, lines, ok: false };
   }
   dropPreviousKeys(config.dataDir);
   lines.push(`Previous keys removed from ${file}.`);
-  return { mode: 'file', report, lines, ok: true };
+  return { mode: 'file', report, serverSecrets, lines, ok: true };
+}
+
+function serverSummary(r: ServerSecretsRewrap): string {
+  return `Server secrets (embed-link signing key): ${r.total} in all, ${r.rewrapped} re-wrapped, ${r.sealed} sealed from clear text, ${r.failed.length} failed.`;
+}
+
+function serverFailures(r: ServerSecretsRewrap): string[] {
+  return r.failed.map((f) => `  server secret ${f.name}: ${f.code}${f.keyId ? ` (sealed under key ${f.keyId})` : ''}`);
 }
 
 function summary(r: RewrapReport): string {

@@ -6,14 +6,22 @@ import type { Envelope, SendResult, SmtpTransport, TransportSettings } from './t
 
 const DEFAULT_TIMEOUTS = { connection: 15_000, greeting: 15_000, socket: 60_000 };
 
+/**
+ * The platform sender from RELAIS_PLATFORM_SMTP_URL. `smtps://` is implicit TLS. `smtp://`
+ * requires STARTTLS when it carries credentials (so nobody on the path can strip the upgrade
+ * and read them) or with `?starttls=required`; without credentials it upgrades whenever the
+ * server offers to. `?starttls=never` speaks plain text, on the operator's explicit word.
+ */
 export function parseSmtpUrl(url: string): TransportSettings {
   const u = new URL(url);
   const secure = u.protocol === 'smtps:';
+  const starttls = u.searchParams.get('starttls');
+  const required = starttls === 'required' || (starttls !== 'never' && u.username !== '');
   const settings: TransportSettings = {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port: u.port ? Number(u.port) : secure ? 465 : 587,
-    security: secure ? 'tls' : u.searchParams.get('starttls') === 'required' ? 'starttls' : 'none',
-    opportunisticTls: !secure,
+    security: secure ? 'tls' : required ? 'starttls' : 'none',
+    opportunisticTls: !secure && starttls !== 'never',
   };
   if (u.username) settings.auth = { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) };
   return settings;
@@ -33,7 +41,7 @@ export function nodemailerOptions(settings: TransportSettings): SMTPPool.Options
     secure: settings.security === 'tls',
     requireTLS: settings.security === 'starttls',
     // A relay set to 'none' speaks plain text, exactly as its flight check did; the platform
-    // sender given as smtp:// upgrades with STARTTLS whenever the server offers it.
+    // sender given as smtp:// without credentials upgrades with STARTTLS whenever offered.
     ignoreTLS: settings.security === 'none' && !settings.opportunisticTls,
     maxConnections: settings.maxConnections ?? 5,
     maxMessages: 100,

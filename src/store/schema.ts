@@ -116,7 +116,11 @@ export interface EmbedTokenUsesTable {
 
 export interface ServerSecretsTable {
   name: string;
-  /** base64 random bytes, generated once and shared by every process on this database. */
+  /**
+   * Random bytes (base64), generated once and shared by every process on this database, sealed
+   * with the key ring (src/secrets/envelope.ts). Earlier versions stored them in clear; those
+   * are sealed when first read.
+   */
   value: string;
   created_at: number;
 }

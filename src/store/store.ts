@@ -6,6 +6,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
+import { ensurePrivateDatabaseFiles } from './file-modes.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -32,9 +33,17 @@ const int8Types = {
   },
 };
 
-export function openStore(target: DatabaseTarget): Store {
+export interface OpenOptions {
+  /** Told when database files readable by other accounts had their mode tightened. */
+  warn?: (message: string) => void;
+}
+
+export function openStore(target: DatabaseTarget, options: OpenOptions = {}): Store {
   if (target.kind === 'sqlite') {
-    fs.mkdirSync(path.dirname(target.file), { recursive: true });
+    // A directory created here is private; an existing one is the operator's (it may be shared).
+    fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
+    // The database file 0600 before SQLite opens it: its WAL and shared-memory files take its mode.
+    for (const warning of ensurePrivateDatabaseFiles(target.file)) options.warn?.(warning);
     const sqlite = new SqliteDatabase(target.file);
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
     sqlite.pragma('journal_mode = WAL');

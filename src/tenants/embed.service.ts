@@ -4,6 +4,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { SecretKeys } from '../secrets/key-source.ts';
 import type { Db } from '../store/store.ts';
 import { deleteExpiredEmbedTokenUses, markEmbedTokenUsed } from './embed.repository.ts';
 import { signEmbedToken, verifyEmbedToken } from './embed-token.ts';
@@ -30,8 +31,18 @@ export class EmbedService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly sessions: SessionService,
+    /** Seal the stored secret the signing key is derived from. */
+    private readonly secrets: SecretKeys,
     private readonly options: { publicUrl: string; ttlMs: number },
   ) {}
+
+  /**
+   * Loads the signing key at start-up: creates its secret on a new database, and seals one an
+   * earlier version stored in clear, so the clear value leaves the database at once.
+   */
+  async prepare(): Promise<void> {
+    await this.key();
+  }
 
   async issue(organizationId: string, userId: string): Promise<EmbedLink> {
     if (!(await findOrganization(this.db, organizationId))) {
@@ -68,7 +79,7 @@ export class EmbedService {
   }
 
   private key(): Promise<Buffer> {
-    this.signingKey ??= serverSecret(this.db, SECRET_NAME, this.clock.now()).then(
+    this.signingKey ??= serverSecret(this.db, this.secrets, SECRET_NAME, this.clock.now()).then(
       (secret) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'relais embed token v1', 32)),
       (error: unknown) => {
         this.signingKey = undefined; // a database hiccup must not stick

@@ -40,7 +40,7 @@ export async function createOutboxTestApp(
     env: {
       RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
       RELAIS_PUBLIC_URL: 'https://relais.example.test',
-      RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}`,
+      RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}?starttls=never`,
       ...options.env,
     },
     deps: { clock, retryPolicy: { ...DEFAULT_RETRY_POLICY, jitter: 0 }, ...options.deps },
