@@ -2,8 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
 import type { Relais } from '../relais.ts';
 import { registerAccessControl } from './access-control.ts';
+import { errorHandler } from './error-handler.ts';
 
 async function appWith(declare: (app: ReturnType<typeof Fastify>) => void): Promise<void> {
   const app = Fastify();
@@ -37,4 +39,27 @@ test('declared and public routes, and routes outside /v1, are accepted', async (
     app.post('/v1/open', { config: { permission: 'public' } }, async () => ({}));
     app.get('/healthz', async () => ({}));
   });
+});
+
+test('what a request needs comes from the route it matched, however its path is spelled', async () => {
+  const app = Fastify();
+  app.setErrorHandler(errorHandler);
+  await app.register(cookie);
+  registerAccessControl(app, {} as Relais);
+  app.get('/v1/events', { config: { permission: 'events:read' } }, async () => ({ events: [] }));
+  app.get('/v1/organizations/:orgId/members', { config: { permission: 'members:read' } }, async () => ({ members: [] }));
+  // Outside /v1, a route that declares a permission is checked as well.
+  app.get('/reports', { config: { permission: 'events:read' } }, async () => ({ reports: [] }));
+  try {
+    for (const url of ['/v1/events', '/%761/events', '/v%31/events', '/v1/%65vents', '/v1/organizations/%61cme/members', '/%761/organizations/acme/members', '/reports']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.deepEqual([res.statusCode, res.json().error.code], [401, 'unauthenticated'], url);
+    }
+    for (const url of ['/V1/events', '/v1%2Fevents', '/v1/events/', '/v1//events', '/nothing']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 404, url);
+    }
+  } finally {
+    await app.close();
+  }
 });
