@@ -15,4 +15,16 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The UI takes the server's contract as types only: `import type` is erased at build
+    // time, so no server code enters the bundle (an inline `{ type X }` would leave an import).
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+src/', allowTypeImports: true, message: 'The UI may only `import type` from the server (see web/src/api-types.ts).' }] },
+      ],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+    },
+  },
 );
