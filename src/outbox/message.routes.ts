@@ -1,7 +1,7 @@
 // HTTP: /v1/organizations/{orgId}/messages
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Locale } from '../glossary.ts';
+import { MESSAGE_STATUSES, type Locale } from '../glossary.ts';
 import { readerLocale } from '../api/reader-locale.ts';
 import { findRelayByOrganization } from '../relays/relay.repository.ts';
 import type { Relais } from '../relais.ts';
@@ -12,7 +12,7 @@ import { sendMessageSchema } from './message.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const statusEnum = z.enum(['queued', 'sending', 'sent', 'deferred', 'failed']);
+const statusEnum = z.enum(MESSAGE_STATUSES);
 const routeEnum = z.enum(['platform', 'relay', 'fallback']);
 
 const attemptBody = z.object({

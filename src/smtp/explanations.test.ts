@@ -7,6 +7,7 @@ import { PRESET_IDS } from '../relays/presets/preset.ts';
 import { parseSmtpReply } from './failure.ts';
 import type { SmtpFailure, SmtpStage } from './failure.ts';
 import { EXPLANATIONS, explain, explainById } from './explanations.ts';
+import { REPLY_MAX_LENGTH } from './reply-sanitize.ts';
 import type { Explanation, ExplanationId, LocalizedSteps } from './explanations.ts';
 
 const LOCALES: readonly Locale[] = ['fr', 'en'];
@@ -167,7 +168,7 @@ describe('explain', () => {
           assert.deepEqual(explained.fix, (variant?.fix ?? entry.fix)[locale]);
           if (explained.reply !== undefined) {
             assert.ok(code !== undefined && code >= 200 && code <= 599, 'only SMTP replies are quoted');
-            assert.ok(Array.from(explained.reply).length <= 200);
+            assert.ok(Array.from(explained.reply).length <= REPLY_MAX_LENGTH);
             assert.doesNotMatch(explained.reply, /[\p{Cc}\p{Cf}]/u);
             assert.equal(explained.reply, explained.reply.trim());
           }
