@@ -226,7 +226,7 @@ export interface CheckOptions {
   lang: Lang;
   /** Also send a real test email to the signed-in owner's address. */
   sendTestEmail: boolean;
-  /** Called as each step completes, when the API streams the check. */
+  /** Called as each step completes. */
   onStep?: (step: CheckStep) => void;
 }
 
