@@ -20,6 +20,8 @@
  * dispatcher    The loop that claims due messages, routes each one at send time, sends it
  *               and records the outcome.
  */
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'deferred' | 'failed';
+/** Every status a message can have, in the order of its life (the API and the UI list them from here). */
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'deferred', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export type Route = 'platform' | 'relay' | 'fallback';
 export type Locale = 'fr' | 'en';

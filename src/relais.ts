@@ -172,7 +172,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     clock,
     logger,
     metrics,
-    organizations: new OrganizationService(store.db, clock),
+    organizations: new OrganizationService(store.db, clock, wakeDispatchers),
     apiKeys: new ApiKeyService(store.db, clock),
     members: new MemberService(store.db, clock),
     sessions,

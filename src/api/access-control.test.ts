@@ -7,12 +7,14 @@ import type { Relais } from '../relais.ts';
 import { registerAccessControl } from './access-control.ts';
 import { errorHandler } from './error-handler.ts';
 
-async function appWith(declare: (app: ReturnType<typeof Fastify>) => void): Promise<void> {
+/** Builds an app with the routes `declare` adds, then runs `inspect` on the ready app. */
+async function appWith(declare: (app: ReturnType<typeof Fastify>) => void, inspect?: (app: ReturnType<typeof Fastify>) => Promise<void>): Promise<void> {
   const app = Fastify();
   registerAccessControl(app, {} as Relais);
   await app.register(async (scope) => declare(scope as ReturnType<typeof Fastify>));
   try {
     await app.ready();
+    await inspect?.(app);
   } finally {
     await app.close();
   }
@@ -34,11 +36,18 @@ test('a /v1 route must declare a known permission', async () => {
 });
 
 test('declared and public routes, and routes outside /v1, are accepted', async () => {
-  await appWith((app) => {
-    app.get('/v1/organizations/:orgId/things', { config: { permission: 'relay:read' } }, async () => ({}));
-    app.post('/v1/open', { config: { permission: 'public' } }, async () => ({}));
-    app.get('/healthz', async () => ({}));
-  });
+  await appWith(
+    (app) => {
+      app.get('/v1/organizations/:orgId/things', { config: { permission: 'relay:read' } }, async () => ({}));
+      app.post('/v1/open', { config: { permission: 'public' } }, async () => ({ open: true }));
+      app.get('/healthz', async () => ({ ok: true }));
+    },
+    async (app) => {
+      assert.ok(app.hasRoute({ method: 'GET', url: '/v1/organizations/:orgId/things' }), 'the declared route is served');
+      assert.deepEqual((await app.inject({ method: 'POST', url: '/v1/open' })).json(), { open: true });
+      assert.deepEqual((await app.inject({ method: 'GET', url: '/healthz' })).json(), { ok: true });
+    },
+  );
 });
 
 test('what a request needs comes from the route it matched, however its path is spelled', async () => {

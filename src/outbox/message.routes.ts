@@ -1,7 +1,7 @@
 // HTTP: /v1/organizations/{orgId}/messages
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Locale } from '../glossary.ts';
+import { MESSAGE_STATUSES, type Locale } from '../glossary.ts';
 import { readerLocale } from '../api/reader-locale.ts';
 import { findRelayByOrganization } from '../relays/relay.repository.ts';
 import type { Relais } from '../relais.ts';
@@ -12,7 +12,7 @@ import { sendMessageSchema } from './message.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const statusEnum = z.enum(['queued', 'sending', 'sent', 'deferred', 'failed']);
+const statusEnum = z.enum(MESSAGE_STATUSES);
 const routeEnum = z.enum(['platform', 'relay', 'fallback']);
 
 const attemptBody = z.object({
@@ -58,6 +58,12 @@ const messageBody = z.object({
   subject: z.string().nullable(),
 });
 
+/** GET …/messages: one page of the delivery log, each message with its recipients' addresses. */
+export const messagePageBody = z.object({ messages: z.array(messageBody.extend({ to: z.array(z.string()) })), nextCursor: z.string().nullable() });
+
+/** GET …/messages/{id}: one message with its recipients and attempts. */
+export const messageDetailBody = messageBody.extend({ recipients: z.array(recipientBody), history: z.array(attemptBody) });
+
 export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
   return {
     id: m.id,
@@ -101,6 +107,20 @@ const DAY_MS = 24 * 3600_000;
 const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
+/** POST …/messages/{id}/resend: the new message, linked to the failed one. */
+export const resentBody = z.object({ id: z.string(), status: statusEnum, resentFrom: z.string() });
+
+/** GET …/messages: the delivery log's filters and paging. */
+export const messageListQuery = z.strictObject({
+  status: statusEnum.optional(),
+  recipient: z.string().max(254).optional().describe('any recipient (to, cc, bcc), exact address'),
+  category: z.string().max(40).optional(),
+  from: dateOrTime.optional().describe('created at or after: an ISO 8601 time, or a day (from its start, UTC)'),
+  to: dateOrTime.optional().describe('created before: an ISO 8601 time, or a day (that day included, UTC)'),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
 const idempotencyKey = z
   .string()
   .min(1)
@@ -138,16 +158,8 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: ['messages'],
           summary: 'List messages, newest first',
           params: z.object({ orgId: organizationIdParam }),
-          querystring: z.strictObject({
-            status: statusEnum.optional(),
-            recipient: z.string().max(254).optional().describe('any recipient (to, cc, bcc), exact address'),
-            category: z.string().max(40).optional(),
-            from: dateOrTime.optional().describe('created at or after: an ISO 8601 time, or a day (from its start, UTC)'),
-            to: dateOrTime.optional().describe('created before: an ISO 8601 time, or a day (that day included, UTC)'),
-            cursor: z.string().max(100).optional(),
-            limit: z.coerce.number().int().min(1).max(200).default(50),
-          }),
-          response: { 200: z.object({ messages: z.array(messageBody.extend({ to: z.array(z.string()) })), nextCursor: z.string().nullable() }) },
+          querystring: messageListQuery,
+          response: { 200: messagePageBody },
         },
       },
       async (request) => {
@@ -171,7 +183,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: ['messages'],
           summary: 'Read one message with its recipients and attempts',
           params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
-          response: { 200: messageBody.extend({ recipients: z.array(recipientBody), history: z.array(attemptBody) }) },
+          response: { 200: messageDetailBody },
         },
       },
       async (request) => {
@@ -196,7 +208,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: ['messages'],
           summary: 'Send a failed message again, as a new message linked to the original',
           params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
-          response: { 202: z.object({ id: z.string(), status: statusEnum, resentFrom: z.string() }) },
+          response: { 202: resentBody },
         },
       },
       async (request, reply) => {

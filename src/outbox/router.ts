@@ -37,7 +37,8 @@ export interface RouteDecision {
  *   relay_rate_limited  the relay reached its messages per second, minute or hour;
  *   relay_daily_quota   the relay reached its daily messages or recipients.
  */
-export type PostponeCode = 'relay_held' | 'relay_rate_limited' | 'relay_daily_quota';
+export const WAITING_FOR_RELAY = ['relay_held', 'relay_rate_limited', 'relay_daily_quota'] as const;
+export type PostponeCode = (typeof WAITING_FOR_RELAY)[number];
 
 /** The message waits without an attempt being counted; nothing is sent. */
 export interface Postponement {

@@ -18,7 +18,7 @@ export interface FailureOutcome {
 export function classifySendError(error: unknown, context: { port?: number; secure?: boolean } = {}): FailureOutcome {
   const failure = fromNodemailerError(error, context);
   const classification = classify(failure);
-  const reply = failure.code !== undefined ? (sanitizeServerText(failure, 500) ?? null) : null;
+  const reply = failure.code !== undefined ? (sanitizeServerText(failure) ?? null) : null;
   const hint = failure.text ? retryAfterHint(failure.text) : undefined;
   const minDelay = Math.max(classification.retry?.minDelaySeconds ?? 0, hint ?? 0);
   return {

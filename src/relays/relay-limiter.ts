@@ -3,6 +3,7 @@
 // this process also remembers which organizations it cannot serve right now, so the
 // dispatcher leaves their messages in the queue instead of claiming them again and again.
 import type { Clock } from '../clock.ts';
+import type { PostponeCode } from '../outbox/router.ts';
 import type { Db, Executor } from '../store/store.ts';
 import { checkLimits, countingHorizon, effectiveLimits, isDaily, sendingSlots, type Binding } from './relay-limits.ts';
 import { finishSend, insertSend, lockRelaySlots, messagesLeaveWindowAt, readUsage, recipientsLeaveWindowAt, renewSends } from './relay-sends.repository.ts';
@@ -28,7 +29,7 @@ export interface SendSlot {
 export interface SlotRefusal {
   until: number;
   /** relay_rate_limited or relay_daily_quota; absent when only a slot was missing (a momentary wait). */
-  code?: 'relay_rate_limited' | 'relay_daily_quota';
+  code?: Exclude<PostponeCode, 'relay_held'>;
 }
 
 export type SlotAnswer = { ok: true; slot: SendSlot } | ({ ok: false } & SlotRefusal);

@@ -52,7 +52,7 @@ const nonEmpty = (schema: z.ZodType<string>, what: string) =>
     if (value.trim() === '') ctx.addIssue({ code: 'custom', message: `The ${what} must not be empty.` });
   });
 
-const relayBody = z.strictObject({
+export const relayBody = z.strictObject({
   preset: z.enum(PRESET_IDS),
   // Host syntax is the address guard's: it answers smtp_host_invalid with the reason.
   host: z.string().max(255, 'must be at most 255 characters'),
@@ -83,10 +83,10 @@ const lastCheck = z
   .object({ version: z.number(), at: z.string(), passed: z.boolean(), errorCode: z.string().nullable(), reply: z.string().nullable() })
   .nullable();
 
-const relayView = z.object({
+export const relayView = z.object({
   id: z.string(),
   organizationId: z.string(),
-  preset: z.string(),
+  preset: z.enum(PRESET_IDS),
   host: z.string(),
   port: z.number(),
   security: z.enum(['tls', 'starttls', 'none']),
@@ -140,7 +140,7 @@ const verification = z.object({
   relay: relayView,
 });
 
-const relayStatusView = z.object({
+export const relayStatusView = z.object({
   customSmtp: z.boolean(),
   configured: z.boolean(),
   status: z.enum(['off', 'unverified', 'active', 'failing']).nullable(),

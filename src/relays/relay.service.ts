@@ -4,7 +4,8 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { insertEvent } from '../outbox/sql/events.ts';
-import { rescheduleDeferred, WAITING_FOR_RELAY } from '../outbox/sql/rescheduleDeferred.ts';
+import { WAITING_FOR_RELAY } from '../outbox/router.ts';
+import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
 import type { SecretKeys } from '../secrets/key-source.ts';
 import { resolveSmtpTarget } from '../smtp/address-guard.ts';
 import { checkConnection, type ConnectionCheckResult } from '../smtp/connection-check.ts';
@@ -47,10 +48,13 @@ export interface RelayServiceDeps {
   onMessagesDue?: () => void;
 }
 
-export class RelayService {
-  /** A transaction made waiting mail due: wake the dispatchers once it commits. */
-  private released = false;
+/** What a transaction returns: its result, and whether it made waiting mail due (wake the dispatchers once committed). */
+interface Committed<T> {
+  result: T;
+  madeDue: boolean;
+}
 
+export class RelayService {
   constructor(private readonly deps: RelayServiceDeps) {}
 
   async get(organizationId: string): Promise<Relay> {
@@ -77,8 +81,8 @@ export class RelayService {
     // Resolve and check the host now, so an address Relais would refuse is refused at save
     // time with a reason (the same check runs again before every connection).
     await resolveSmtpTarget(input.host, input.port, this.guardOptions());
-    const { db, clock } = this.deps;
-    return this.wakingDispatchers(db.transaction().execute(async (tx) => {
+    const { clock } = this.deps;
+    return this.committing(async (tx): Promise<Committed<{ relay: Relay; created: boolean }>> => {
       await this.requireOrganization(tx, organizationId);
       const existing = await findRelayByOrganization(tx, organizationId);
       const now = clock.now();
@@ -110,7 +114,7 @@ export class RelayService {
           details: { version: 1, created: true, ...auditedSettings(relay) },
           at: now,
         });
-        return { relay, created: true };
+        return { result: { relay, created: true }, madeDue: false };
       }
 
       const changed = changedFields(existing, input);
@@ -121,7 +125,7 @@ export class RelayService {
         );
       }
       const passwordChanged = input.password !== undefined && !this.samePassword(existing, input.password);
-      if (changed.length === 0 && !passwordChanged) return { relay: existing, created: false };
+      if (changed.length === 0 && !passwordChanged) return { result: { relay: existing, created: false }, madeDue: false };
 
       const voidsVerification = passwordChanged || CONNECTION_FIELDS.some((f) => changed.includes(f));
       const version = existing.version + 1;
@@ -153,18 +157,18 @@ export class RelayService {
         at: now,
       });
       // Held mail, or mail waiting for a limit, is routed again under the new settings.
-      await this.releaseWaiting(tx, organizationId, now);
-      return { relay: next, created: false };
-    }));
+      const madeDue = await this.releaseWaiting(tx, organizationId, now);
+      return { result: { relay: next, created: false }, madeDue };
+    });
   }
 
   /** Deletes the relay and its password. Idempotent: returns whether there was one. */
   async remove(organizationId: string, actor: Actor): Promise<boolean> {
-    return this.wakingDispatchers(this.deps.db.transaction().execute(async (tx) => {
+    return this.committing(async (tx) => {
       await this.requireOrganization(tx, organizationId);
       const removed = await deleteRelay(tx, organizationId);
-      if (!removed) return false;
-      await this.releaseWaiting(tx, organizationId, this.deps.clock.now());
+      if (!removed) return { result: false, madeDue: false };
+      const madeDue = await this.releaseWaiting(tx, organizationId, this.deps.clock.now());
       await recordAudit(tx, {
         organizationId,
         actor,
@@ -173,8 +177,8 @@ export class RelayService {
         details: { version: removed.version, status: removed.status, host: removed.host, fromEmail: removed.fromEmail },
         at: this.deps.clock.now(),
       });
-      return true;
-    }));
+      return { result: true, madeDue };
+    });
   }
 
   /**
@@ -205,11 +209,11 @@ export class RelayService {
     outcome: { passed: boolean; errorCode: string | null; reply: string | null; failedStep: string | null },
     actor: Actor,
   ): Promise<Relay> {
-    const { db, clock } = this.deps;
-    const updated = await this.wakingDispatchers(db.transaction().execute(async (tx) => {
+    const { clock } = this.deps;
+    const updated = await this.committing(async (tx): Promise<Committed<Relay | undefined>> => {
       const current = await findRelayByOrganization(tx, organizationId);
       // Settings saved during the check: the outcome is about settings that no longer exist.
-      if (!current || current.version !== version) return current;
+      if (!current || current.version !== version) return { result: current, madeDue: false };
       const now = clock.now();
       const status = statusAfterCheck(current.status, outcome.passed);
       const endsIncident = current.status === 'failing' && status === 'active';
@@ -224,11 +228,12 @@ export class RelayService {
         health: endsIncident ? HEALTHY : outcome.passed ? { ...current.health, consecutiveFailures: 0 } : current.health,
         updatedAt: now,
       };
-      if (!(await replaceRelay(tx, next, current.version))) return findRelayByOrganization(tx, organizationId);
+      if (!(await replaceRelay(tx, next, current.version))) return { result: await findRelayByOrganization(tx, organizationId), madeDue: false };
+      let madeDue = false;
       if (endsIncident) {
         const failingSince = new Date(current.health.failingSince ?? current.statusChangedAt).toISOString();
         await insertEvent(tx, { organizationId, type: 'relay.recovered', data: { relayId: current.id, version: current.version, by: 'owner', failingSince }, at: now });
-        await this.releaseWaiting(tx, organizationId, now, 'all');
+        madeDue = await this.releaseWaiting(tx, organizationId, now, 'all');
       }
       await recordAudit(tx, {
         organizationId,
@@ -238,8 +243,8 @@ export class RelayService {
         details: { version: current.version, passed: outcome.passed, ...(outcome.failedStep ? { failedStep: outcome.failedStep, errorCode: outcome.errorCode } : {}) },
         at: now,
       });
-      return next;
-    }));
+      return { result: next, madeDue };
+    });
     if (!updated) throw relayNotFound(organizationId);
     return updated;
   }
@@ -251,7 +256,7 @@ export class RelayService {
 
   /** Puts the relay in use from the next message on. Requires a passed check of exactly the saved version. */
   async activate(organizationId: string, actor: Actor): Promise<Relay> {
-    return this.wakingDispatchers(this.deps.db.transaction().execute(async (tx) => {
+    return this.committing(async (tx) => {
       const org = await this.requireOrganization(tx, organizationId);
       const relay = await findRelayByOrganization(tx, organizationId);
       if (!relay) throw relayNotFound(organizationId);
@@ -261,7 +266,7 @@ export class RelayService {
           'Custom sending (SMTP) is not enabled for this organization; the platform turns it on with features.customSmtp.',
         );
       }
-      if (relay.status === 'active') return relay;
+      if (relay.status === 'active') return { result: relay, madeDue: false };
       if (!isVerified(relay)) {
         throw new AppError(
           'relay_not_verified',
@@ -272,18 +277,18 @@ export class RelayService {
         );
       }
       return this.moveTo(tx, relay, 'active', actor, 'relay.activated');
-    }));
+    });
   }
 
   /** Stops using the relay: the next message leaves through the platform sender. */
   async deactivate(organizationId: string, actor: Actor): Promise<Relay> {
-    return this.wakingDispatchers(this.deps.db.transaction().execute(async (tx) => {
+    return this.committing(async (tx) => {
       await this.requireOrganization(tx, organizationId);
       const relay = await findRelayByOrganization(tx, organizationId);
       if (!relay) throw relayNotFound(organizationId);
-      if (relay.status !== 'active' && relay.status !== 'failing') return relay;
+      if (relay.status !== 'active' && relay.status !== 'failing') return { result: relay, madeDue: false };
       return this.moveTo(tx, relay, isVerified(relay) ? 'off' : 'unverified', actor, 'relay.deactivated');
-    }));
+    });
   }
 
   /** The plaintext password, for the relay's own connections only. */
@@ -296,7 +301,7 @@ export class RelayService {
     return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
   }
 
-  private async moveTo(tx: Executor, relay: Relay, status: RelayStatus, actor: Actor, action: 'relay.activated' | 'relay.deactivated'): Promise<Relay> {
+  private async moveTo(tx: Executor, relay: Relay, status: RelayStatus, actor: Actor, action: 'relay.activated' | 'relay.deactivated'): Promise<Committed<Relay>> {
     const now = this.deps.clock.now();
     const next: Relay = {
       ...relay,
@@ -308,7 +313,7 @@ export class RelayService {
       updatedAt: now,
     };
     if (!(await replaceRelay(tx, next, relay.version))) throw relayChanged();
-    await this.releaseWaiting(tx, relay.organizationId, now);
+    const madeDue = await this.releaseWaiting(tx, relay.organizationId, now);
     await recordAudit(tx, {
       organizationId: relay.organizationId,
       actor,
@@ -317,26 +322,26 @@ export class RelayService {
       details: { version: relay.version, status: { from: relay.status, to: status } },
       at: now,
     });
-    return next;
+    return { result: next, madeDue };
   }
 
   /**
    * Makes mail waiting for the relay (held, or at a limit; with `all`, every deferred message
-   * too) due now, so it is routed under the relay's new state; wakes the dispatchers once the
-   * caller's transaction has committed.
+   * too) due now, so it is routed under the relay's new state. Returns whether any was: the
+   * caller's transaction says so in its result, and the dispatchers are woken once it commits.
    */
-  private async releaseWaiting(tx: Executor, organizationId: string, now: number, which: 'waiting' | 'all' = 'waiting'): Promise<void> {
-    const released = await rescheduleDeferred(tx, { organizationId, now, ...(which === 'waiting' ? { codes: WAITING_FOR_RELAY } : {}) });
-    if (released > 0) this.released = true;
+  private async releaseWaiting(tx: Executor, organizationId: string, now: number, which: 'waiting' | 'all' = 'waiting'): Promise<boolean> {
+    return (await rescheduleDeferred(tx, { organizationId, now, ...(which === 'waiting' ? { codes: WAITING_FOR_RELAY } : {}) })) > 0;
   }
 
-  /** Wakes the dispatchers once a transaction that released waiting mail has committed. */
-  private async wakingDispatchers<T>(committed: Promise<T>): Promise<T> {
-    const result = await committed;
-    if (this.released) {
-      this.released = false;
-      this.deps.onMessagesDue?.();
-    }
+  /**
+   * Runs `work` in one transaction and returns its result; wakes the dispatchers once it has
+   * committed if it made waiting mail due (a rolled-back one wakes nobody). Each call keeps its
+   * own answer: nothing is shared between concurrent transactions.
+   */
+  private async committing<T>(work: (tx: Executor) => Promise<Committed<T>>): Promise<T> {
+    const { result, madeDue } = await this.deps.db.transaction().execute(work);
+    if (madeDue) this.deps.onMessagesDue?.();
     return result;
   }
 

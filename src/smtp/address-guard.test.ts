@@ -350,7 +350,7 @@ describe('resolveSmtpTarget: host syntax', () => {
 
 describe('checkPort', () => {
   test('allows the default SMTP ports', () => {
-    for (const port of SMTP_PORTS) checkPort(port, SMTP_PORTS);
+    for (const port of [25, 465, 587, 2525]) assert.doesNotThrow(() => checkPort(port, SMTP_PORTS), `port ${port} is allowed`);
   });
 
   for (const port of [0, 1, 22, 24, 26, 80, 443, 2526, 3306, 6379, 65535, 65536, -25, 1.5, Number.NaN]) {

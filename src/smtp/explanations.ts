@@ -5,7 +5,7 @@
  * provider-specific variants by preset (gmail, microsoft-365, sendgrid…).
  *
  * Catalog text never contains a server's words. A server's reply is returned apart, as
- * `reply`, and only when it is a real SMTP reply, sanitized and cut to 200 characters.
+ * `reply`, and only when it is a real SMTP reply, sanitized and cut to REPLY_MAX_LENGTH characters.
  */
 import type { Locale } from '../glossary.ts';
 import type { SmtpFailure } from './failure.ts';
@@ -49,7 +49,7 @@ export interface ExplainedFailure {
   title: string;
   cause: string;
   fix: string[];
-  /** The server's reply, sanitized, at most 200 characters; absent when there was none. */
+  /** The server's reply, sanitized, at most REPLY_MAX_LENGTH characters; absent when there was none. */
   reply?: string;
 }
 

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { fromNodemailerError, parseSmtpReply, sanitizeServerText } from './failure.ts';
+import { REPLY_MAX_LENGTH } from './reply-sanitize.ts';
 
 /** An error shaped as nodemailer's smtp-connection builds them (_formatError). */
 function nodemailerError(fields: Record<string, unknown>): Error {
@@ -271,7 +272,7 @@ describe('sanitizeServerText', () => {
     const text = `Mailbox\r\nunavailable\u0000\u202e\u200b ${'x'.repeat(500)}`;
     const shown = sanitizeServerText({ code: 550, enhanced: '5.1.1', text }) ?? '';
     assert.ok(shown.startsWith('550 5.1.1 Mailbox unavailable x'));
-    assert.equal(Array.from(shown).length, 200);
+    assert.equal(Array.from(shown).length, REPLY_MAX_LENGTH);
     assert.ok(shown.endsWith('…'));
   });
 

@@ -14,7 +14,7 @@
  * The failure is the input of the reply classification table (reply-classification.ts),
  * which decides retries and relay health, and of the explanation catalog shown to owners.
  */
-import { sanitizeReply } from './reply-sanitize.ts';
+import { REPLY_MAX_LENGTH, sanitizeReply } from './reply-sanitize.ts';
 
 export type SmtpStage = 'dns' | 'connect' | 'greeting' | 'tls' | 'ehlo' | 'auth' | 'mail' | 'rcpt' | 'data' | 'message';
 
@@ -364,9 +364,9 @@ const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
 /**
  * The part of a server's reply Relais may show an owner: only a real SMTP reply (never the
  * banner of whatever else answered), on one line, cleaned by the shared reply sanitizer,
- * base64 tokens masked, at most `max` characters (200 by default).
+ * base64 tokens masked, at most `max` characters (REPLY_MAX_LENGTH by default).
  */
-export function sanitizeServerText(failure: Pick<SmtpFailure, 'code' | 'enhanced' | 'text'>, max = 200): string | undefined {
+export function sanitizeServerText(failure: Pick<SmtpFailure, 'code' | 'enhanced' | 'text'>, max = REPLY_MAX_LENGTH): string | undefined {
   if (failure.code === undefined || failure.code < 200 || failure.code > 599) return undefined;
   const text = (failure.text ?? '')
     .slice(0, 4096)

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { NON_SMTP_REPLY_TEXT, sanitizeReply } from './reply-sanitize.ts';
+import { NON_SMTP_REPLY_TEXT, REPLY_MAX_LENGTH, sanitizeReply } from './reply-sanitize.ts';
 
 describe('sanitizeReply', () => {
   test('nothing to show stays undefined', () => {
@@ -96,11 +96,11 @@ describe('sanitizeReply', () => {
   }
 
   test('caps the length at a code point boundary', () => {
-    assert.equal(sanitizeReply(`250 ${'a'.repeat(400)}`)?.length, 300);
+    assert.equal(sanitizeReply(`250 ${'a'.repeat(400)}`)?.length, REPLY_MAX_LENGTH);
     assert.equal(sanitizeReply(`250 ${'a'.repeat(400)}`)?.endsWith('…'), true);
     assert.equal(sanitizeReply('250 ok', 300), '250 ok');
     assert.equal(sanitizeReply(`250 ${'😀'.repeat(20)}`, 10), `250 ${'😀'.repeat(5)}…`);
-    assert.equal(sanitizeReply(`250 ${'x'.repeat(100_000)}`)?.length, 300);
+    assert.equal(sanitizeReply(`250 ${'x'.repeat(100_000)}`)?.length, REPLY_MAX_LENGTH);
   });
 
   test('property: the result never holds control characters, never exceeds max, never echoes non-SMTP text', () => {

@@ -29,7 +29,13 @@ const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
 /** Longer input is cut before parsing: replies worth showing are a few hundred characters. */
 const MAX_INPUT = 16_384;
 
-export function sanitizeReply(raw: string | undefined, max = 300): string | undefined {
+/**
+ * The longest server reply Relais keeps or shows, in characters: the delivery log's attempts,
+ * a failing relay's reply, explanations and flight-check steps all cut at this length.
+ */
+export const REPLY_MAX_LENGTH = 300;
+
+export function sanitizeReply(raw: string | undefined, max = REPLY_MAX_LENGTH): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const lines = raw
     .slice(0, MAX_INPUT)

@@ -7,7 +7,7 @@ import { ORGANIZATION_ID_PATTERN, type Organization } from './organization.ts';
 
 export const organizationIdParam = z.string().regex(ORGANIZATION_ID_PATTERN, 'must be 1-64 letters, digits, "-" or "_"');
 
-const organizationBody = z.object({
+export const organizationBody = z.object({
   id: z.string(),
   name: z.string(),
   locale: z.enum(['fr', 'en']),

@@ -5,7 +5,8 @@ import type { Clock } from '../clock.ts';
 import type { Locale } from '../glossary.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { Actor } from './actor.ts';
-import { rescheduleDeferred, WAITING_FOR_RELAY } from '../outbox/sql/rescheduleDeferred.ts';
+import { WAITING_FOR_RELAY } from '../outbox/router.ts';
+import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
 import { recordAudit } from './audit.repository.ts';
 import { DEFAULT_FEATURES, type Organization, type OrganizationFeatures } from './organization.ts';
 import { findOrganization, insertOrganization, listOrganizations, updateOrganization } from './organization.repository.ts';
@@ -26,6 +27,8 @@ export class OrganizationService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Called once a change that made waiting mail due has committed, to wake the dispatchers. */
+    private readonly onMessagesDue?: () => void,
   ) {}
 
   async create(input: CreateOrganization): Promise<Organization> {
@@ -71,24 +74,28 @@ export class OrganizationService {
 
   /** Applies changes and records them in the organization's audit log, in one transaction. */
   async change(id: string, changes: OrganizationChanges, actor: Actor): Promise<Organization> {
-    return this.db.transaction().execute(async (tx) => {
+    const { result, madeDue } = await this.db.transaction().execute(async (tx) => {
       const before = await findOrganization(tx, id);
       const after = await this.update(id, changes, tx);
-      if (!before) return after;
+      if (!before) return { result: after, madeDue: false };
+      let madeDue = false;
       const at = after.updatedAt;
       const flags = (Object.keys(after.features) as (keyof OrganizationFeatures)[]).filter((k) => before.features[k] !== after.features[k]);
       if (flags.length > 0) {
         const details = Object.fromEntries(flags.map((k) => [k, { from: before.features[k], to: after.features[k] }]));
         await recordAudit(tx, { organizationId: id, actor, action: 'features.updated', target: 'features', details, at });
         // Mail held for the relay, or waiting on its limits, follows the new route at once.
-        if (flags.includes('customSmtp')) await rescheduleDeferred(tx, { organizationId: id, now: at, codes: WAITING_FOR_RELAY });
+        if (flags.includes('customSmtp')) madeDue = (await rescheduleDeferred(tx, { organizationId: id, now: at, codes: WAITING_FOR_RELAY })) > 0;
       }
       const fields = (['name', 'locale'] as const).filter((k) => before[k] !== after[k]);
       if (fields.length > 0) {
         const details = Object.fromEntries(fields.map((k) => [k, { from: before[k], to: after[k] }]));
         await recordAudit(tx, { organizationId: id, actor, action: 'organization.updated', target: 'organization', details, at });
       }
-      return after;
+      return { result: after, madeDue };
     });
+    // Only once committed: a rolled-back change made nothing due.
+    if (madeDue) this.onMessagesDue?.();
+    return result;
   }
 }

@@ -12,7 +12,7 @@ import { PASSWORD_MAX_LENGTH } from './password.ts';
 import { SESSION_COOKIE } from './session.ts';
 import type { SessionView } from './session.service.ts';
 
-const sessionBody = z.object({
+export const sessionBody = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
   memberships: z.array(z.object({ organizationId: z.string(), organizationName: z.string(), role: z.enum(ROLES) })),
   organizationId: z.string().nullable().describe('Set when the session is limited to one organization.'),

@@ -5,9 +5,9 @@
  */
 import type {
   CheckReport,
+  CheckResult,
   CheckStep,
   Lang,
-  Message,
   MessageDetail,
   MessageFilters,
   MessagePage,
@@ -16,6 +16,7 @@ import type {
   Relay,
   RelayInput,
   RelayStatusView,
+  Resent,
   Security,
   Session,
   StepId,
@@ -225,50 +226,39 @@ export interface CheckOptions {
   lang: Lang;
   /** Also send a real test email to the signed-in owner's address. */
   sendTestEmail: boolean;
-  /** Called as each step completes, when the API streams the check. */
+  /** Called as each step completes. */
   onStep?: (step: CheckStep) => void;
 }
 
 /**
  * Runs the flight check of the saved settings: `POST …/smtp-relay/check`, streamed as NDJSON
- * (one `{ "step": … }` line per finished step, then `{ "report": … }`) so that `onStep` sees
- * each step as it completes; a server answering plain JSON gives the whole report at once.
- * Explanations come in `lang`. A pass verifies the saved version, which activation requires.
+ * (one `{ "step": … }` line per finished step, then the result `{ "report": … }`, or an
+ * `{ "error": … }` line should the check stop) so that `onStep` sees each step as it
+ * completes. Explanations come in `lang`. A pass verifies the saved version, which
+ * activation requires.
  */
 export async function runCheck(orgId: string, options: CheckOptions): Promise<CheckReport> {
   const response = await send('POST', `${org(orgId)}/smtp-relay/check`, {
     body: options.sendTestEmail ? { sendTestEmail: true } : {},
-    headers: { 'accept-language': options.lang, accept: 'application/x-ndjson, application/json' },
+    headers: { 'accept-language': options.lang, accept: 'application/x-ndjson' },
   });
-  if ((response.headers.get('content-type') ?? '').includes('ndjson') && response.body) return readStream(response.body, options.onStep);
-  return normalizeReport(await response.json());
+  if (!response.body) throw new ApiError(response.status, 'network_error', 'The check answered nothing.');
+  return readStream(response.body, options.onStep);
 }
 
-function normalizeReport(body: unknown): CheckReport {
-  const raw = (typeof body === 'object' && body !== null && 'report' in body ? (body as { report: unknown }).report : body) as Partial<CheckReport>;
-  const steps = Array.isArray(raw.steps) ? raw.steps : [];
-  return {
-    passed: typeof raw.passed === 'boolean' ? raw.passed : steps.every((s) => s.status !== 'fail'),
-    steps,
-    ...(raw.testEmail ? { testEmail: raw.testEmail } : {}),
-  };
-}
+type CheckLine = { step: CheckStep } | CheckResult | { error: { code: string; message: string; details?: unknown } };
 
 async function readStream(body: ReadableStream<Uint8Array>, onStep?: (step: CheckStep) => void): Promise<CheckReport> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const seen: CheckStep[] = [];
   let buffer = '';
   let report: CheckReport | null = null;
   const handle = (line: string): void => {
     if (line.trim() === '') return;
-    const item = JSON.parse(line) as { step?: CheckStep; report?: unknown; error?: { code: string; message: string; details?: unknown } };
-    if (item.error) throw new ApiError(200, item.error.code, item.error.message, item.error.details);
-    if (item.step) {
-      seen.push(item.step);
-      onStep?.(item.step);
-    }
-    if (item.report) report = normalizeReport(item.report);
+    const item = JSON.parse(line) as CheckLine;
+    if ('error' in item) throw new ApiError(200, item.error.code, item.error.message, item.error.details);
+    if ('step' in item) onStep?.(item.step);
+    else report = item.report;
   };
   for (;;) {
     const { value, done } = await reader.read();
@@ -279,34 +269,18 @@ async function readStream(body: ReadableStream<Uint8Array>, onStep?: (step: Chec
     if (done) break;
   }
   handle(buffer);
-  return report ?? { passed: seen.every((s) => s.status !== 'fail'), steps: seen };
+  if (!report) throw new ApiError(200, 'network_error', 'The check stopped before its report.');
+  return report;
 }
 
 // --- delivery log ---------------------------------------------------------------------
 
-const SERVER_FILTERS: (keyof MessageFilters)[] = ['status', 'recipient', 'category', 'from', 'to'];
-
 /**
- * One page of the delivery log, newest first. Filters go to the server as query
- * parameters (`status`, `recipient`, `category`, `from`, `to`); a server that does not know
- * one answers `unknown_field`, and the page is then fetched with `status` alone and the
- * other filters are reported in `unappliedFilters` for the screen to apply or flag.
+ * One page of the delivery log, newest first. Filters go to the server as query parameters
+ * (`status`, `recipient`, `category`, `from`, `to`), which applies them all.
  */
-export async function listMessages(orgId: string, filters: MessageFilters, cursor?: string): Promise<MessagePage> {
-  const query = (keys: (keyof MessageFilters)[]) => ({
-    ...Object.fromEntries(keys.map((k) => [k, filters[k]])),
-    ...(cursor ? { cursor } : {}),
-    limit: '50',
-  });
-  const wanted = SERVER_FILTERS.filter((k) => filters[k]);
-  try {
-    const page = await json<{ messages: Message[]; nextCursor: string | null }>('GET', `${org(orgId)}/messages`, { query: query(wanted) });
-    return { ...page, unappliedFilters: [] };
-  } catch (error) {
-    if (!(error instanceof ApiError && error.code === 'unknown_field') || wanted.every((k) => k === 'status')) throw error;
-    const page = await json<{ messages: Message[]; nextCursor: string | null }>('GET', `${org(orgId)}/messages`, { query: query(['status']) });
-    return { ...page, unappliedFilters: wanted.filter((k) => k !== 'status') };
-  }
+export function listMessages(orgId: string, filters: MessageFilters, cursor?: string): Promise<MessagePage> {
+  return json('GET', `${org(orgId)}/messages`, { query: { ...filters, ...(cursor ? { cursor } : {}), limit: '50' } });
 }
 
 export function getMessage(orgId: string, messageId: string): Promise<MessageDetail> {
@@ -314,6 +288,6 @@ export function getMessage(orgId: string, messageId: string): Promise<MessageDet
 }
 
 /** Sends a failed message again, as a new message linked to the original. */
-export function resendMessage(orgId: string, messageId: string): Promise<{ id: string; status: string }> {
+export function resendMessage(orgId: string, messageId: string): Promise<Resent> {
   return json('POST', `${org(orgId)}/messages/${encodeURIComponent(messageId)}/resend`);
 }

@@ -1,8 +1,5 @@
 import type { Executor } from '../../store/store.ts';
 
-/** Last error codes of messages waiting on the organization's relay rather than on a failure. */
-export const WAITING_FOR_RELAY = ['relay_held', 'relay_rate_limited', 'relay_daily_quota'] as const;
-
 /**
  * Makes an organization's deferred messages due at `now` — all of them, or only those waiting
  * with one of `codes` as their last error code: when its relay starts failing (they follow the

@@ -234,8 +234,6 @@ export const en: Record<MessageKey, string> = {
   'log.empty': 'No emails yet.',
   'log.emptyFiltered': 'No email matches these filters.',
   'log.more': 'Show more',
-  'log.recipientFilterUnavailable': 'Filtering by recipient is not available on this Relais server yet.',
-  'log.filteredLocally': 'Some filters apply to the emails already loaded only.',
   'log.back': 'Back to the log',
   'log.messageTitle': 'Email details',
   'log.sentAt': 'Sent on',

@@ -232,8 +232,6 @@ export const fr = {
   'log.empty': 'Aucun e-mail pour l’instant.',
   'log.emptyFiltered': 'Aucun e-mail ne correspond à ces filtres.',
   'log.more': 'Afficher plus',
-  'log.recipientFilterUnavailable': 'Le filtre par destinataire n’est pas encore disponible sur ce serveur Relais.',
-  'log.filteredLocally': 'Certains filtres s’appliquent aux e-mails déjà chargés seulement.',
   'log.back': 'Retour au journal',
   'log.messageTitle': 'Détail de l’e-mail',
   'log.sentAt': 'Envoyé le',

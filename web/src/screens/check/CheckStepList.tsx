@@ -3,7 +3,7 @@
 // nothing jumps while the check runs.
 import type { CheckStep, StepId } from '../../api-types.ts';
 import { Spinner } from '../../components/Spinner.tsx';
-import { isMessageKey, useI18n } from '../../i18n/index.tsx';
+import { useI18n } from '../../i18n/index.tsx';
 
 export type RowState = { kind: 'idle' } | { kind: 'pending' } | { kind: 'done'; step: CheckStep };
 
@@ -23,8 +23,8 @@ export function CheckStepList({ order, rows, busy }: { order: StepId[]; rows: Ma
             </span>
             <span className="check-step__name">{t(`check.step.${id}`)}</span>
             <span className="check-step__status">{t(`check.status.${status}`)}</span>
-            <span className="check-step__detail" title={row.kind === 'done' ? detailOf(row.step, t) : undefined}>
-              {row.kind === 'done' ? detailOf(row.step, t) : ''}
+            <span className="check-step__detail" title={row.kind === 'done' ? detailOf(row.step) : undefined}>
+              {row.kind === 'done' ? detailOf(row.step) : ''}
             </span>
             <span className="check-step__time">{row.kind === 'done' && row.step.durationMs > 0 ? `${row.step.durationMs} ms` : ''}</span>
           </li>
@@ -34,9 +34,7 @@ export function CheckStepList({ order, rows, busy }: { order: StepId[]; rows: Ma
   );
 }
 
-function detailOf(step: CheckStep, t: ReturnType<typeof useI18n>['t']): string {
+function detailOf(step: CheckStep): string {
   if (step.status === 'fail' && step.explanation) return step.explanation.title;
-  const key = `error.${step.errorCode ?? ''}`;
-  if (step.status === 'fail' && isMessageKey(key)) return t(key);
   return step.detail;
 }

@@ -6,7 +6,6 @@ import type { Message, MessageFilters } from '../../api-types.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useLoad } from '../../use-load.ts';
-import { applyLocally, recipientFilterUnavailable } from './log-filter.ts';
 import { LogFilters } from './LogFilters.tsx';
 import { MessageTable } from './MessageTable.tsx';
 
@@ -23,9 +22,7 @@ export function DeliveryLogScreen({ orgId }: { orgId: string }) {
   }, [orgId, key]);
 
   const page = first.data;
-  const unapplied = page?.unappliedFilters ?? [];
-  const all = page ? [...page.messages, ...(more?.messages ?? [])] : [];
-  const shown = applyLocally(all, filters, unapplied);
+  const shown = page ? [...page.messages, ...(more?.messages ?? [])] : [];
   const cursor = more ? more.nextCursor : (page?.nextCursor ?? null);
 
   const loadMore = async () => {
@@ -46,8 +43,6 @@ export function DeliveryLogScreen({ orgId }: { orgId: string }) {
     <>
       <p className="muted">{t('log.intro')}</p>
       <LogFilters applied={filters} onApply={setFilters} />
-      {page && recipientFilterUnavailable(all, filters, unapplied) ? <p className="notice notice--info">{t('log.recipientFilterUnavailable')}</p> : null}
-      {page && unapplied.some((k) => k !== 'recipient') ? <p className="muted">{t('log.filteredLocally')}</p> : null}
       <div className="log-results" aria-busy={first.loading}>
         <p className="sr-only" role="status" aria-live="polite">
           {first.loading ? t('common.loading') : page ? t(`log.count.${plural(shown.length)}`, { count: shown.length }) : ''}

@@ -1,11 +1,10 @@
 // The delivery log's filters: status, recipient, category and a date range. Applied on
 // submit, so typing does not fire a request per key.
 import { useState, type FormEvent } from 'react';
-import type { MessageFilters, MessageStatus } from '../../api-types.ts';
+import { MESSAGE_STATUSES } from '../../../../src/glossary.ts';
+import type { MessageFilters } from '../../api-types.ts';
 import { Field } from '../../components/Field.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-
-export const STATUSES: MessageStatus[] = ['queued', 'sending', 'sent', 'deferred', 'failed'];
 
 export function LogFilters({ applied, onApply }: { applied: MessageFilters; onApply(filters: MessageFilters): void }) {
   const { t } = useI18n();
@@ -24,7 +23,7 @@ export function LogFilters({ applied, onApply }: { applied: MessageFilters; onAp
         {(a11y) => (
           <select {...a11y} value={draft.status ?? ''} onChange={(e) => set('status', e.target.value)}>
             <option value="">{t('log.filter.any')}</option>
-            {STATUSES.map((s) => (
+            {MESSAGE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`message.status.${s}`)}
               </option>

@@ -56,8 +56,8 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
           {message.sentAt ? <Fact label={t('log.sentAt')} value={dateTime(message.sentAt)} /> : null}
           {message.failedAt ? <Fact label={t('log.failedAt')} value={dateTime(message.failedAt)} /> : null}
           {message.nextAttemptAt ? <Fact label={t('log.nextAttempt')} value={dateTime(message.nextAttemptAt)} /> : null}
-          {message.recipients?.length ? null : (
-            <Fact label={t('log.col.recipients')} value={message.to?.join(', ') ?? t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
+          {message.recipients.length ? null : (
+            <Fact label={t('log.col.recipients')} value={t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
           )}
           <Fact label={t('log.col.route')} value={message.route ? t(`message.route.${message.route}`) : '—'} />
           {message.category ? <Fact label={t('log.filter.category')} value={message.category} /> : null}
@@ -85,7 +85,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
           </p>
         ) : null}
       </section>
-      {message.recipients?.length ? (
+      {message.recipients.length ? (
         <section className="card" aria-labelledby="message-recipients">
           <h2 id="message-recipients" className="card__title">
             {t('log.col.recipients')}

@@ -25,7 +25,7 @@ export function MessageTable({ messages }: { messages: Message[] }) {
             <td data-label={t('log.col.date')}>
               <Link to={PATHS.message(m.id)}>{dateTime(m.createdAt)}</Link>
             </td>
-            <td data-label={t('log.col.recipients')}>{m.to?.length ? m.to.join(', ') : t(`log.recipientCount.${plural(m.recipientCount)}`, { count: m.recipientCount })}</td>
+            <td data-label={t('log.col.recipients')}>{m.to.length ? m.to.join(', ') : t(`log.recipientCount.${plural(m.recipientCount)}`, { count: m.recipientCount })}</td>
             <td data-label={t('log.col.subject')}>
               {m.subject ?? null}
               {m.category ? <span className="tag">{m.category}</span> : m.subject ? null : <span className="muted">—</span>}

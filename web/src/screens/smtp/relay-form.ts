@@ -11,7 +11,8 @@ import { looksLikeEmail } from '../../format.ts';
 import type { MessageKey } from '../../i18n/index.tsx';
 
 export interface RelayForm {
-  preset: string;
+  /** Empty until a provider is chosen. */
+  preset: Preset['id'] | '';
   host: string;
   /** Text while typed; a whole number once valid. */
   port: string;
@@ -42,7 +43,7 @@ export const EMPTY_FORM: RelayForm = {
   allowSelfSigned: false,
 };
 
-export const CUSTOM_PRESET = 'custom';
+export const CUSTOM_PRESET: Preset['id'] = 'custom';
 
 export function formFromRelay(relay: Relay): RelayForm {
   return {
@@ -130,7 +131,9 @@ export function validate(form: RelayForm, relay: Relay | null): FormErrors {
   return errors;
 }
 
+/** The PUT body of a form that passed `validate` (a provider is chosen). */
 export function toInput(form: RelayForm): RelayInput {
+  if (form.preset === '') throw new Error('Choose a provider before saving.');
   return {
     preset: form.preset,
     host: form.host.trim(),
