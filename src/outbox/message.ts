@@ -3,33 +3,12 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import type { MessageStatus, Route } from '../glossary.ts';
 import { composedSizeBound } from '../smtp/compose-size.ts';
+import type { Mailbox, MessageContent } from '../smtp/mail.ts';
 import type { FailureClass } from '../smtp/reply-classification.ts';
 
+export type { AttachmentInput, Mailbox, MessageContent } from '../smtp/mail.ts';
+
 export const MAX_RECIPIENTS = 50;
-
-export interface Mailbox {
-  name?: string;
-  address: string;
-}
-
-export interface AttachmentInput {
-  filename: string;
-  contentType: string;
-  contentBase64: string;
-}
-
-/** The accepted request, stored as JSON and composed into MIME at send time. */
-export interface MessageContent {
-  to: Mailbox[];
-  cc: Mailbox[];
-  bcc: Mailbox[];
-  subject: string;
-  text?: string;
-  html?: string;
-  replyTo?: Mailbox;
-  headers: Record<string, string>;
-  attachments: AttachmentInput[];
-}
 
 export type RecipientStatus = 'pending' | 'sent' | 'failed';
 

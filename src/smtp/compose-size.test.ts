@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { sendMessageSchema, toContent, type Mailbox, type MessageContent } from '../outbox/message.ts';
+import { sendMessageSchema, toContent } from '../outbox/message.ts';
+import type { Mailbox, MessageContent } from './mail.ts';
 import { composedSizeBound } from './compose-size.ts';
 import { composeMessage } from './compose.ts';
 

@@ -5,7 +5,7 @@
 // picks for that text), display names, subject and custom headers as encoded words, folded.
 // The sender (From, a relay's Reply-To) is chosen at send time; a fixed allowance covers the
 // longest one relay settings allow. Tested against the real composer by property tests.
-import type { Mailbox, MessageContent } from '../outbox/message.ts';
+import type { Mailbox, MessageContent } from './mail.ts';
 
 /** Longest sender name and address relay settings accept (src/relays/relay.routes.ts). */
 const MAX_SENDER_NAME_CHARS = 200;

@@ -1,6 +1,6 @@
 // Builds the MIME message once per attempt from the stored content and the route's sender.
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Mailbox, MessageContent } from '../outbox/message.ts';
+import type { Mailbox, MessageContent } from './mail.ts';
 
 export interface ComposeInput {
   content: MessageContent;
