@@ -11,32 +11,11 @@ import type { Locale } from '../glossary.ts';
 import type { SmtpFailure } from './failure.ts';
 import { sanitizeServerText } from './failure.ts';
 import { classify } from './reply-classification.ts';
-import { authenticationExplanations } from './explanations/authentication.ts';
-import { connectionExplanations } from './explanations/connection.ts';
-import { deliveryExplanations } from './explanations/delivery.ts';
-import type { Explanation } from './explanations/explanation.ts';
-import { generalExplanations } from './explanations/general.ts';
-import { senderExplanations } from './explanations/sender.ts';
-import { tlsExplanations } from './explanations/tls.ts';
+import { EXPLANATIONS, type ExplanationId } from './explanations/catalog.ts';
 
 export type { Explanation, Localized, LocalizedSteps, PresetVariant } from './explanations/explanation.ts';
 
-export type ExplanationId =
-  | keyof typeof authenticationExplanations
-  | keyof typeof senderExplanations
-  | keyof typeof tlsExplanations
-  | keyof typeof connectionExplanations
-  | keyof typeof deliveryExplanations
-  | keyof typeof generalExplanations;
-
-export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
-  ...authenticationExplanations,
-  ...senderExplanations,
-  ...tlsExplanations,
-  ...connectionExplanations,
-  ...deliveryExplanations,
-  ...generalExplanations,
-};
+export { EXPLANATIONS, type ExplanationId };
 
 export interface ExplainOptions {
   /** The relay's preset id, for provider-specific steps. */

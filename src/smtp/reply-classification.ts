@@ -9,13 +9,13 @@
  *                                        relaying, TLS, unreachable host): the relay becomes
  *                                        `failing` and owners are told;
  *                message-rejected     → this message fails for good (size, content).
- *   explanation  the catalog entry an owner reads (explanations.ts);
+ *   explanation  the catalog entry an owner reads (explanations/catalog.ts);
  *   retry        present for temporary failures, with the least delay the server asked for.
  *
  * The first matching rule wins, so specific rules come before general ones. Every 4xx reply
  * is temporary (RFC 5321 §4.2.1): the 4xx rules only choose the explanation and the delay.
  */
-import type { ExplanationId } from './explanations.ts';
+import type { ExplanationId } from './explanations/catalog.ts';
 import type { NetworkFailure, SmtpFailure, SmtpStage } from './failure.ts';
 
 export type FailureClass = 'temporary' | 'recipient-permanent' | 'relay-config' | 'message-rejected';
