@@ -110,8 +110,29 @@ export const SMTP_PASSWORD_PURPOSE = 'smtp-password';
 /** Fields a verification depends on: changing one of them voids it. */
 export const CONNECTION_FIELDS = ['host', 'port', 'security', 'username', 'fromEmail', 'allowSelfSigned'] as const;
 
-/** Fields that, changed, make a stored password unusable: it is never sent to another server. */
-export const PASSWORD_BOUND_FIELDS = ['host', 'port', 'username'] as const;
+/**
+ * Fields that, changed, make a stored password unusable: it only ever goes where it was saved
+ * (host, port, user name), protected the way it was saved (security, certificate rule). Anyone
+ * who may edit the settings could otherwise have Relais send it in clear, or to a certificate
+ * nobody verifies, without knowing it.
+ */
+export const PASSWORD_BOUND_FIELDS = ['host', 'port', 'username', 'security', 'allowSelfSigned'] as const;
+
+export type PasswordBoundSettings = Pick<RelaySettings, 'host' | 'port' | 'username' | 'security' | 'allowSelfSigned'>;
+
+/** The password-bound fields that differ between the saved relay and other settings (host names compared as sameHost). */
+export function passwordBoundChanges(relay: PasswordBoundSettings, settings: PasswordBoundSettings): (typeof PASSWORD_BOUND_FIELDS)[number][] {
+  return PASSWORD_BOUND_FIELDS.filter((field) => (field === 'host' ? !sameHost(relay.host, settings.host) : relay[field] !== settings[field]));
+}
+
+/** Why the stored password cannot be used with settings that changed `changed`: the password_required message. */
+export function passwordRequiredReason(changed: readonly (typeof PASSWORD_BOUND_FIELDS)[number][]): string {
+  const protection = changed.filter((f) => f === 'security' || f === 'allowSelfSigned');
+  if (changed.length > protection.length) {
+    return 'Enter the password again: the server address, port or user name changed, and a stored password is never sent to another server.';
+  }
+  return 'Enter the password again: the security or the certificate rule changed, and a stored password is only sent encrypted as it was saved, to a certificate checked the way it was saved.';
+}
 
 export function isVerified(relay: Pick<Relay, 'version' | 'verifiedVersion'>): boolean {
   return relay.verifiedVersion === relay.version;

@@ -8,6 +8,7 @@ import * as m003 from './migrations/003_relays.ts';
 import * as m004 from './migrations/004_recipients_events.ts';
 import * as m005 from './migrations/005_relay_health_limits.ts';
 import * as m006 from './migrations/006_message_subject.ts';
+import * as m010 from './migrations/010_check_explanation_ids.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '004_recipients_events': m004,
   '005_relay_health_limits': m005,
   '006_message_subject': m006,
+  '010_check_explanation_ids': m010,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

@@ -75,7 +75,11 @@ export interface Relay {
   verified: boolean;
   verifiedVersion: number | null;
   verifiedAt: string | null;
-  lastCheck: { version: number; at: string; passed: boolean; errorCode: string | null; reply: string | null } | null;
+  /**
+   * The last flight check or verification of the saved settings: `errorCode` is the failure's
+   * explanation id (auth-failed…), explained for the relay's provider in `explanation`.
+   */
+  lastCheck: { version: number; at: string; passed: boolean; errorCode: string | null; reply: string | null; explanation?: Explanation | null } | null;
   warnings: { code: string; message: string }[];
   /**
    * Why the relay fails, explained for its provider (relay health): `since` is set once the

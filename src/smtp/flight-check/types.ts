@@ -26,6 +26,13 @@ export type StepId = 'dns' | 'connect' | 'greeting' | 'tls' | 'ehlo' | 'auth' | 
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skipped';
 
+/**
+ * full      every step of a real delivery, up to RCPT TO (and the test email when asked).
+ * sign-in   stops once signed in (dns, connect, greeting, tls, ehlo, auth): relay
+ *           verification and the probes of a failing relay; no MAIL FROM is sent.
+ */
+export type CheckMode = 'full' | 'sign-in';
+
 export interface FlightCheckInput {
   host: string;
   port: number;
@@ -44,6 +51,8 @@ export interface FlightCheckInput {
   /** Accept a certificate that does not verify, as delivery does when the owner allows it. */
   allowSelfSigned?: boolean;
   locale: Locale;
+  /** `full` by default. */
+  mode?: CheckMode;
 }
 
 /** Timeouts in milliseconds; the defaults are delivery's (see session-policy.ts). */
@@ -74,6 +83,11 @@ export interface FlightCheckDeps {
   clientName?: string;
   /** Date and Message-ID domain of the test email (tests pin them). */
   messageIdDomain?: string;
+  /**
+   * The caller's overall deadline: once aborted, the connection is destroyed and the step
+   * under way fails with the explanation `relay-timeout` (later steps are skipped).
+   */
+  signal?: AbortSignal;
 }
 
 export interface CertificateSummary {
@@ -142,6 +156,7 @@ export interface FlightCheckReport {
     allowSelfSigned: boolean;
   };
   locale: Locale;
+  mode: CheckMode;
   /** No step failed (warnings do not count): the settings work end to end. */
   passed: boolean;
   /** ISO 8601. */
