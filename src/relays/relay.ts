@@ -6,9 +6,9 @@
  * version       A whole number that grows by one on every saved change to the settings. Routing
  *               and connection pools are keyed by it, and a verification counts only for the
  *               version it checked.
- * verification  One connection to the relay with the saved settings: connect, TLS,
- *               authenticate. A passed verification of exactly the saved version is what
- *               activation requires.
+ * verification  The flight check of the saved settings run up to sign-in (DNS, connect,
+ *               greeting, TLS, EHLO, AUTH), or the full flight check. A passed verification of
+ *               exactly the saved version is what activation requires.
  * status        off          not used for sending; the saved version passed its last check
  *                            and may be activated.
  *               unverified   not used for sending; the saved version has no passed check
@@ -79,7 +79,7 @@ export interface RelayCheckRecord {
   version: number;
   at: number;
   passed: boolean;
-  /** Stable code of the failure (e.g. smtp_auth_failed), null when passed. */
+  /** The failure's explanation id (e.g. auth-failed, certificate-untrusted), null when passed. */
   errorCode: string | null;
   /** The server's sanitized reply, when it gave one. */
   reply: string | null;

@@ -14,8 +14,8 @@ import type { SmtpTarget } from '../address-guard.ts';
 import { fromNodemailerError } from '../failure.ts';
 import type { NetworkFailure } from '../failure.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
-import { authenticate } from './auth.ts';
-import { chooseMechanism, offersStarttls, parseCapabilities } from './capabilities.ts';
+import { passwordAuthenticator } from '../authenticator.ts';
+import { offersStarttls, parseCapabilities } from './capabilities.ts';
 import type { StepExplanationId } from './check-explanations.ts';
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
 import type { CertificateProblem } from './messages.ts';
@@ -364,29 +364,31 @@ class CheckSession {
 
   private async authenticate(): Promise<boolean> {
     const { username, password } = this.input;
-    if (!username) {
+    if (!username && !this.input.authenticator) {
       this.r.skip('auth', this.t.authNotConfigured);
       return true;
     }
     const started = this.enter('auth');
-    if (!password) {
-      this.r.fail('auth', started, { detail: this.t.authNoPassword(shown(username)) }, { stage: 'auth', network: 'NO_CREDENTIALS' });
+    const authenticator = this.input.authenticator ?? (username && password ? passwordAuthenticator({ user: username, pass: password }) : undefined);
+    if (!authenticator) {
+      this.r.fail('auth', started, { detail: this.t.authNoPassword(shown(username ?? '')) }, { stage: 'auth', network: 'NO_CREDENTIALS' });
       return false;
     }
-    const mechanism = chooseMechanism(this.capabilities?.authMechanisms ?? []);
+    const user = shown(authenticator.user);
+    const mechanism = authenticator.mechanism(this.capabilities?.authMechanisms ?? []);
     let reply: Reply;
     try {
-      reply = await authenticate(this.socket, mechanism, { user: username, pass: password }, this.timeouts.socket);
+      reply = await authenticator.signIn({ command: (line) => this.socket.command(line, this.timeouts.socket) }, mechanism);
     } catch (error) {
       this.steps.lost('auth', started, error);
       return false;
     }
     const data: StepData = { authMechanism: mechanism, ...replyData(reply) };
     if (!isSuccess(reply)) {
-      this.r.fail('auth', started, { detail: this.t.authRefused(shown(username)), data }, replyFailure('auth', reply));
+      this.r.fail('auth', started, { detail: this.t.authRefused(user), data }, replyFailure('auth', reply));
       return false;
     }
-    this.r.ok('auth', started, { detail: this.t.authOk(shown(username), mechanism), data });
+    this.r.ok('auth', started, { detail: this.t.authOk(user, mechanism), data });
     return true;
   }
 }

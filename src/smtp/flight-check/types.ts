@@ -18,6 +18,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Locale } from '../../glossary.ts';
 import type { GuardOptions } from '../address-guard.ts';
+import type { SmtpAuthenticator } from '../authenticator.ts';
 import type { StepExplanation } from './check-explanations.ts';
 
 export type Security = 'tls' | 'starttls' | 'none';
@@ -40,6 +41,8 @@ export interface FlightCheckInput {
   username?: string;
   /** Used for AUTH only; never copied into the report, a log line or an error. */
   password?: string;
+  /** Signs in instead of username and password (another method, e.g. XOAUTH2); see smtp/authenticator.ts. */
+  authenticator?: SmtpAuthenticator;
   /** The configured sender, tried with MAIL FROM (send-as refusals show here). */
   fromEmail: string;
   /** RCPT TO and test email recipient; defaults to fromEmail. */
