@@ -61,7 +61,7 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
           tags: ['smtp-relay'],
           summary: 'Flight check: test the relay step by step and explain any failure',
           description:
-            'DNS and address guard, TCP, greeting, TLS, EHLO, AUTH, MAIL FROM, RCPT TO and optionally a test email. Checks the saved settings (a pass verifies that exact version, which activation requires) or the `settings` sent. Send `Accept: application/x-ndjson` to receive each step as it completes. At most 10 checks an hour per organization and per person.',
+            'DNS and address guard, TCP, greeting, TLS, EHLO, AUTH, MAIL FROM, RCPT TO and optionally a test email. Checks the saved settings (a pass verifies that exact version, which activation requires) or the `settings` sent. Send `Accept: application/x-ndjson` to receive each step as it completes. Without `settings.password`, the stored password is used only when host, port, username, security and allowSelfSigned are unchanged (else 422 password_required). At most 10 checks, verifications and detections an hour per organization and per person.',
           params: z.object({ orgId: organizationIdParam }),
           body,
         },

@@ -288,7 +288,7 @@ export const en: Record<MessageKey, string> = {
   'error.relay_not_verified': 'These settings must pass the check first.',
   'error.relay_changed': 'Someone else changed the settings at the same time. Reload the page.',
   'error.custom_smtp_disabled': 'The custom sending address is not turned on for the organization.',
-  'error.password_required': 'Enter the password: a new server or username needs it.',
+  'error.password_required': 'Enter the password again: a new server, username, security or certificate rule needs it.',
   'error.rate_limited': 'Too many attempts. Wait a little, then try again.',
   'error.rate_limited_wait.one': 'Too many attempts. Try again in {minutes} minute.',
   'error.rate_limited_wait.other': 'Too many attempts. Try again in {minutes} minutes.',

@@ -286,7 +286,7 @@ export const fr = {
   'error.relay_not_verified': 'Ces réglages doivent d’abord passer la vérification.',
   'error.relay_changed': 'Les réglages ont été modifiés en même temps par quelqu’un d’autre. Rechargez la page.',
   'error.custom_smtp_disabled': 'L’adresse d’envoi personnalisée n’est pas activée pour l’organisation.',
-  'error.password_required': 'Saisissez le mot de passe : il est nécessaire pour un nouveau serveur ou un nouvel identifiant.',
+  'error.password_required': 'Saisissez à nouveau le mot de passe : il est nécessaire pour un nouveau serveur, un nouvel identifiant, une autre sécurité ou une autre règle de certificat.',
   'error.rate_limited': 'Trop de tentatives. Patientez un peu, puis réessayez.',
   'error.rate_limited_wait.one': 'Trop de tentatives. Réessayez dans {minutes} minute.',
   'error.rate_limited_wait.other': 'Trop de tentatives. Réessayez dans {minutes} minutes.',
