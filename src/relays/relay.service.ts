@@ -268,7 +268,7 @@ export class RelayService {
     return this.deps.secrets.open(relay.sealedPassword, { organizationId: relay.organizationId, relayId: relay.id, purpose: SMTP_PASSWORD_PURPOSE });
   }
 
-  /** How delivery and verification connect to this relay. */
+  /** How delivery connects to this relay (checks connect alike: relay-sign-in.ts). */
   transportSettings(relay: Relay): TransportSettings {
     return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
   }
