@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
+import { addMember, sessionHeaders } from '../../test/support/actors.ts';
 import { dialects } from '../../test/support/databases.ts';
 import { createRelayTestApp, fakeResolver, type RelayTestApp } from '../../test/support/relays.ts';
 import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
@@ -271,6 +272,32 @@ for (const dialect of await dialects()) {
         assert.ok(Number(refused.headers['retry-after']) > 0);
       }
       assert.equal(relay.connections, connections, 'a refused check or verification opens no connection');
+    });
+
+    test('a person has a budget of their own across organizations: their 11th verification is refused', async () => {
+      for (const org of ['alpha', 'beta']) {
+        await t.app.relais.organizations.create({ id: org, name: org });
+        await addMember(t.app.relais, org, 'olivia', 'owner');
+        const saved = await t.app.inject({
+          method: 'PUT',
+          url: `/v1/organizations/${org}/smtp-relay`,
+          headers: t.auth,
+          payload: { preset: 'custom', ...settings, fromName: org, fallbackPolicy: 'fallback' },
+        });
+        assert.equal(saved.statusCode, 201, saved.body);
+      }
+      const olivia = await sessionHeaders(t.app.relais, 'olivia');
+      const verify = (org: string) => t.app.inject({ method: 'POST', url: `/v1/organizations/${org}/smtp-relay/verify`, headers: olivia });
+      for (let i = 0; i < 5; i++) {
+        for (const org of ['alpha', 'beta']) assert.equal((await verify(org)).statusCode, 200);
+      }
+      const connections = relay.connections;
+      const refused = await verify('beta');
+      assert.equal(refused.statusCode, 429, refused.body);
+      assert.equal(refused.json().error.code, 'rate_limited');
+      assert.equal(relay.connections, connections);
+      // The organization still has budget for someone else.
+      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/organizations/beta/smtp-relay/verify', headers: t.auth })).statusCode, 200);
     });
   });
 }
