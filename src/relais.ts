@@ -15,6 +15,7 @@ import { countQueued } from './outbox/sql/findMessages.ts';
 import { countRelaysByStatus } from './relays/relay-statuses.ts';
 import { notifyOutbox } from './outbox/wake-channel.ts';
 import { DEFAULT_RELAY_HEALTH, RelayHealth, type RelayHealthSettings } from './relays/relay-health.ts';
+import { relayProber } from './relays/relay-sign-in.ts';
 import { RelayLimiter } from './relays/relay-limiter.ts';
 import { RelayPools } from './relays/relay-pools.ts';
 import { RelayRouter } from './relays/relay-router.ts';
@@ -129,7 +130,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     publicUrl: config.publicUrl,
     messageIdDomain,
     maxAgeSeconds: retryPolicy.maxAgeSeconds,
-    transportSettings: (relay) => relays.transportSettings(relay),
+    probeRelay: relayProber(relays),
     onMessagesDue: wakeDispatchers,
   });
   const router: Router = new RelayRouter({

@@ -83,11 +83,18 @@ for (const dialect of await dialects()) {
       assert.equal(renamed.json().replyTo, 'contact@school.test');
     });
 
-    test('omitting the password keeps it only while host, port and user name are unchanged', async () => {
+    test('omitting the password keeps it only while host, port, user name, security and certificate rule are unchanged', async () => {
       for (const change of [{ host: '127.0.0.20' }, { port: 465, security: 'tls' }, { username: 'other@school.test' }]) {
         const res = await put('acme', { ...change, password: undefined });
         assert.equal(res.statusCode, 422, JSON.stringify(change));
         assert.equal(res.json().error.code, 'password_required');
+        assert.match(res.json().error.message, /server address, port or user name/);
+      }
+      for (const change of [{ security: 'none' }, { security: 'tls' }, { allowSelfSigned: true }]) {
+        const res = await put('acme', { ...change, password: undefined });
+        assert.equal(res.statusCode, 422, JSON.stringify(change));
+        assert.equal(res.json().error.code, 'password_required');
+        assert.match(res.json().error.message, /security or the certificate rule changed/);
       }
       const read = await call('GET', 'acme/smtp-relay');
       assert.equal(read.json().version, 2, 'refused saves change nothing');
@@ -104,11 +111,13 @@ for (const dialect of await dialects()) {
       const verified = await call('POST', 'acme/smtp-relay/verify');
       assert.equal(verified.statusCode, 200, verified.body);
       const check = verified.json();
-      assert.equal(check.passed, true, JSON.stringify(check.failure));
+      assert.equal(check.passed, true, JSON.stringify(check.report));
+      assert.equal(check.report.mode, 'sign-in');
       assert.deepEqual(
-        check.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`),
-        ['resolve:ok', 'connect:ok', 'greeting:ok', 'tls:ok', 'auth:ok'],
+        check.report.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`),
+        ['dns:ok', 'connect:ok', 'greeting:ok', 'tls:ok', 'ehlo:ok', 'auth:ok'],
       );
+      assert.ok(!relay.sessions.at(-1)?.events.some((e) => e.command === 'MAIL'), 'verification stops after sign-in');
       assert.equal(check.relay.status, 'off');
       assert.equal(check.relay.verified, true);
       assert.equal(check.relay.verifiedVersion, check.relay.version);
@@ -143,7 +152,10 @@ for (const dialect of await dialects()) {
       assert.equal(renamed.json().verified, true);
       const version = renamed.json().version;
 
-      const moved = await put('acme', { allowSelfSigned: true, fromName: 'Acme', fallbackPolicy: 'hold', password: undefined });
+      const withoutPassword = await put('acme', { allowSelfSigned: true, fromName: 'Acme', fallbackPolicy: 'hold', password: undefined });
+      assert.equal(withoutPassword.statusCode, 422, 'a new certificate rule needs the password again');
+      assert.equal(withoutPassword.json().error.code, 'password_required');
+      const moved = await put('acme', { allowSelfSigned: true, fromName: 'Acme', fallbackPolicy: 'hold' });
       assert.equal(moved.statusCode, 200);
       assert.equal(moved.json().version, version + 1);
       assert.equal(moved.json().status, 'unverified');
@@ -166,11 +178,15 @@ for (const dialect of await dialects()) {
       assert.equal(res.statusCode, 200);
       const check = res.json();
       assert.equal(check.passed, false);
-      assert.equal(check.failure.step, 'auth');
-      assert.equal(check.failure.code, 'smtp_auth_failed');
-      assert.match(check.failure.reply, /^535/);
+      const failed = check.report.steps.find((s: { status: string }) => s.status === 'fail');
+      assert.equal(failed.id, 'auth');
+      assert.equal(failed.explanation.id, 'auth-failed');
+      assert.match(failed.explanation.reply, /^535/);
       assert.equal(check.relay.lastCheck.passed, false);
-      assert.equal(check.relay.lastCheck.errorCode, 'smtp_auth_failed');
+      assert.equal(check.relay.lastCheck.errorCode, 'auth-failed');
+      assert.match(check.relay.lastCheck.reply, /^535/);
+      assert.equal(check.relay.lastCheck.explanation.id, 'auth-failed');
+      assert.ok(check.relay.lastCheck.explanation.fix.length > 0);
       assert.equal(check.relay.status, 'unverified');
 
       await put('acme', { fromName: 'Acme', fallbackPolicy: 'hold' });

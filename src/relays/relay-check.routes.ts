@@ -1,5 +1,7 @@
 // HTTP: POST /v1/organizations/{orgId}/smtp-relay/check — the flight check, as JSON or
-// streamed step by step (NDJSON: one {"step"} line per finished step, then {"report"}).
+// streamed step by step (NDJSON: one {"step"} line per finished step, then {"report"});
+// /verify — the same check up to sign-in, recorded; /detect — the ports a host offers.
+// One budget for the three (check-limiter.ts).
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,6 +13,7 @@ import { organizationIdParam } from '../tenants/organization.routes.ts';
 import { CheckLimiter, type CheckLimits } from './check-limiter.ts';
 import { PRESET_IDS } from './presets.ts';
 import { RelayCheckService } from './relay-check.service.ts';
+import { presentRelay, relayView } from './relay.routes.ts';
 
 const settings = z.strictObject({
   preset: z.enum(PRESET_IDS).optional(),
@@ -32,6 +35,21 @@ const body = z
   })
   .default({});
 
+const verification = z.object({
+  passed: z.boolean(),
+  /** The settings version this verification was about. */
+  version: z.number(),
+  /** The flight check report (mode sign-in): steps dns to auth, each failure explained. */
+  report: z.looseObject({
+    mode: z.enum(['full', 'sign-in']),
+    passed: z.boolean(),
+    locale: z.enum(['fr', 'en']),
+    durationMs: z.number(),
+    steps: z.array(z.looseObject({ id: z.string(), status: z.enum(['ok', 'warn', 'fail', 'skipped']), durationMs: z.number(), detail: z.string() })),
+  }),
+  relay: relayView,
+});
+
 export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyPluginAsyncZod {
   const service = new RelayCheckService(relais.relays, new CheckLimiter(relais.clock, limits, relais.attempts));
   return async (app) => {
@@ -43,7 +61,7 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
           tags: ['smtp-relay'],
           summary: 'Flight check: test the relay step by step and explain any failure',
           description:
-            'DNS and address guard, TCP, greeting, TLS, EHLO, AUTH, MAIL FROM, RCPT TO and optionally a test email. Checks the saved settings (a pass verifies that exact version, which activation requires) or the `settings` sent. Send `Accept: application/x-ndjson` to receive each step as it completes. At most 10 checks an hour per organization and per person.',
+            'DNS and address guard, TCP, greeting, TLS, EHLO, AUTH, MAIL FROM, RCPT TO and optionally a test email. Checks the saved settings (a pass verifies that exact version, which activation requires) or the `settings` sent. Send `Accept: application/x-ndjson` to receive each step as it completes. Without `settings.password`, the stored password is used only when host, port, username, security and allowSelfSigned are unchanged (else 422 password_required). At most 10 checks, verifications and detections an hour per organization and per person.',
           params: z.object({ orgId: organizationIdParam }),
           body,
         },
@@ -85,6 +103,33 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
           stream.end(`${JSON.stringify({ error: e })}\n`);
         }
         return reply;
+      },
+    );
+
+    app.post(
+      '/v1/organizations/:orgId/smtp-relay/verify',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: ['smtp relay'],
+          summary: 'Verify the saved settings: the flight check up to sign-in, recorded for this version',
+          description:
+            'DNS and address guard, TCP, greeting, TLS, EHLO and AUTH with the saved settings and password; no MAIL FROM is sent. A pass makes the saved version activatable, a failure withdraws it; `relay.lastCheck` keeps the explanation id. Counts towards the check limit (10 an hour per organization and per person).',
+          params: z.object({ orgId: organizationIdParam }),
+          response: { 200: verification },
+        },
+      },
+      async (request) => {
+        const { orgId } = request.params;
+        const org = await relais.organizations.get(orgId);
+        const locale = readerLocale(request.headers['accept-language'], org.locale);
+        const { report, version, relay } = await service.verify(orgId, locale, actorOf(request));
+        return {
+          passed: report.passed,
+          version,
+          report: { ...report, steps: report.steps.map((step) => ({ ...step })) },
+          relay: presentRelay(relay, { customSmtp: org.features.customSmtp, locale }),
+        };
       },
     );
 

@@ -1,13 +1,16 @@
 // The flight check of an organization's relay: the saved settings (a pass marks that exact
-// version verified, which activation requires) or settings not saved yet (nothing recorded).
+// version verified, which activation requires) or settings not saved yet (nothing recorded);
+// verification, the same check stopped after sign-in; and port auto-detection. All three
+// connect where an owner says, so all three draw on one budget (check-limiter.ts).
 import { AppError } from '../errors.ts';
 import type { Locale } from '../glossary.ts';
 import { isValidAddress } from '../outbox/message.ts';
-import { detectSecurity, firstFailure, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../smtp/flight-check.ts';
+import { detectSecurity, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../smtp/flight-check.ts';
 import type { Actor } from '../tenants/actor.ts';
 import type { CheckLimiter } from './check-limiter.ts';
+import { outcomeOf, relayCheckDeps, signInToRelay } from './relay-sign-in.ts';
 import type { RelayService } from './relay.service.ts';
-import { sameHost, type RelaySecurity } from './relay.ts';
+import { passwordBoundChanges, passwordRequiredReason, type Relay, type RelaySecurity } from './relay.ts';
 
 /** Settings typed in the form but not saved: checked as they are. */
 export interface UnsavedSettings {
@@ -37,6 +40,15 @@ export interface CheckResult {
   recordedVersion: number | null;
 }
 
+export interface VerifyResult {
+  /** The flight check report, mode sign-in. */
+  report: FlightCheckReport;
+  /** The saved version this verification was about. */
+  version: number;
+  /** The relay after recording the outcome. */
+  relay: Relay;
+}
+
 export class RelayCheckService {
   constructor(
     private readonly relays: RelayService,
@@ -51,14 +63,11 @@ export class RelayCheckService {
     let savedVersion: number | null = null;
     if (request.settings) {
       const s = request.settings;
-      const reusable = relay && sameHost(relay.host, s.host) && relay.port === s.port && relay.username === s.username;
-      if (s.password === undefined && !reusable) {
-        throw new AppError(
-          'password_required',
-          relay
-            ? 'Enter the password: the stored one is only used with the same host, port and username.'
-            : 'Enter the password to check these settings.',
-        );
+      if (s.password === undefined) {
+        // The stored password is only reused where it was saved, protected as it was saved.
+        if (!relay) throw new AppError('password_required', 'Enter the password to check these settings.');
+        const changed = passwordBoundChanges(relay, { ...s, allowSelfSigned: s.allowSelfSigned ?? false });
+        if (changed.length > 0) throw new AppError('password_required', passwordRequiredReason(changed), { changed });
       }
       target = { ...s, ...(s.password === undefined && relay ? { password: this.relays.openPassword(relay) } : {}) };
     } else {
@@ -87,7 +96,6 @@ export class RelayCheckService {
     }
 
     await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
-    const options = this.relays.connectionOptions;
     const report = await runFlightCheck(
       {
         host: target.host,
@@ -102,39 +110,32 @@ export class RelayCheckService {
         allowSelfSigned: target.allowSelfSigned ?? false,
         locale: request.locale,
       },
-      {
-        guard: { allowedPorts: options.allowedPorts, allowPrivate: options.allowPrivate, ...(options.resolver ? { resolver: options.resolver } : {}) },
-        ...(this.ca ?? options.ca ? { ca: this.ca ?? options.ca } : {}),
-        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-        padFailureTiming: true,
-        ...(onStep ? { onStep } : {}),
-      },
+      { ...relayCheckDeps(this.relays.connectionOptions, this.ca), padFailureTiming: true, ...(onStep ? { onStep } : {}) },
     );
 
     if (savedVersion === null) return { report, recordedVersion: null };
-    const failed = firstFailure(report);
-    await this.relays.recordCheck(
-      organizationId,
-      savedVersion,
-      {
-        passed: report.passed,
-        errorCode: failed?.explanation?.id ?? null,
-        reply: failed?.explanation?.reply ?? null,
-        failedStep: failed?.id ?? null,
-      },
-      actor,
-    );
+    await this.relays.recordCheck(organizationId, savedVersion, outcomeOf(report), actor);
     return { report, recordedVersion: savedVersion };
+  }
+
+  /**
+   * Verification: the flight check of the saved settings run up to sign-in (no MAIL FROM), under
+   * the same budget as the flight check. The outcome is recorded for the version it checked: a
+   * pass makes that version activatable, a failure withdraws it.
+   */
+  async verify(organizationId: string, locale: Locale, actor: Actor): Promise<VerifyResult> {
+    const relay = await this.relays.get(organizationId);
+    await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    const report = await signInToRelay(this.relays, relay, { locale, padFailureTiming: true, ...(this.ca ? { ca: this.ca } : {}) });
+    const updated = await this.relays.recordCheck(organizationId, relay.version, outcomeOf(report), actor);
+    return { report, version: relay.version, relay: updated };
   }
 
   /** Tries the usual ports of a host (465, 587, 2525, 25) and reports what each offers. Counts as a check. */
   async detect(organizationId: string, host: string, actor: Actor): Promise<SecurityDetection> {
     await this.relays.find(organizationId);
     await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
-    const options = this.relays.connectionOptions;
-    return detectSecurity(host, {
-      guard: { allowedPorts: options.allowedPorts, allowPrivate: options.allowPrivate, ...(options.resolver ? { resolver: options.resolver } : {}) },
-      ...(this.ca ?? options.ca ? { ca: this.ca ?? options.ca } : {}),
-    });
+    const { guard, ca } = relayCheckDeps(this.relays.connectionOptions, this.ca);
+    return detectSecurity(host, { guard, ...(ca ? { ca } : {}) });
   }
 }

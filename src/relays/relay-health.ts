@@ -5,8 +5,8 @@
 //              the count. At the threshold the relay becomes `failing`: an incident opens,
 //              owners get one email through the platform sender, the event relay.failing is
 //              written, and the organization's mail follows its policy (fallback or hold).
-//   open       status failing. The relay is probed with backoff: a connection check (connect,
-//              TLS, greeting, sign-in) for failures such a check can see; for failures only a
+//   open       status failing. The relay is probed with backoff: the flight check up to sign-in
+//              (connect, TLS, greeting, AUTH) for failures such a check can see; for failures only a
 //              message can show (the relay refuses the sender or the message), one message is
 //              trusted to the relay as a trial.
 //   recovered  a probe or trial passes: status active again, relay.recovered, owners told,
@@ -18,11 +18,7 @@ import type { SendFeedback } from '../outbox/router.ts';
 import { insertEvent } from '../outbox/sql/events.ts';
 import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
 import { queueSystemMessage } from '../outbox/system-message.ts';
-import { checkConnection, type ConnectionCheckResult } from '../smtp/connection-check.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
-import { parseSmtpReply, type SmtpStage } from '../smtp/failure.ts';
-import { classify } from '../smtp/reply-classification.ts';
-import type { TransportSettings } from '../smtp/transport.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { SystemActor } from '../tenants/actor.ts';
 import { recordAudit } from '../tenants/audit.repository.ts';
@@ -43,6 +39,7 @@ import {
 } from './relay-health.repository.ts';
 import { DAY_MS, HOUR_MS } from './relay-limits.ts';
 import { pruneSends } from './relay-sends.repository.ts';
+import type { ProbeRelay } from './relay-sign-in.ts';
 import type { Relay } from './relay.ts';
 
 export interface RelayHealthSettings {
@@ -116,10 +113,8 @@ export interface RelayHealthDeps {
   messageIdDomain: string;
   /** The oldest a message may get; held mail waits at most this long. */
   maxAgeSeconds: number;
-  /** Connection settings of a relay (opens its password), for probes. */
-  transportSettings: (relay: Relay) => TransportSettings;
-  /** The probe; the connection check by default. */
-  check?: (settings: TransportSettings) => Promise<ConnectionCheckResult>;
+  /** The probe: the flight check of the saved settings up to sign-in (relay-sign-in.ts). */
+  probeRelay: ProbeRelay;
   /** Called once alerts or released mail are committed, to wake the dispatchers. */
   onMessagesDue: () => void;
 }
@@ -180,16 +175,16 @@ export class RelayHealth {
   private async probe(relay: Relay, now: number): Promise<void> {
     const { db, settings } = this.deps;
     if (!(await claimProbe(db, { relayId: relay.id, version: relay.version, now, leaseUntil: now + settings.probeLeaseSeconds * 1000 }))) return;
-    let result: ConnectionCheckResult;
+    let result: Awaited<ReturnType<ProbeRelay>>;
     try {
-      result = await (this.deps.check ?? checkConnection)(this.deps.transportSettings(relay));
+      result = await this.deps.probeRelay(relay, {});
     } catch (error) {
       this.deps.logger.warn({ relayId: relay.id, err: error }, 'relay probe could not run');
       await this.probeFailed(relay, { errorCode: relay.health.lastFailure?.errorCode ?? 'unexpected-reply', reply: null });
       return;
     }
     if (result.passed) await this.recover(relay, 'probe');
-    else await this.probeFailed(relay, probeFailure(result) ?? { errorCode: relay.health.lastFailure?.errorCode ?? 'unexpected-reply', reply: null });
+    else await this.probeFailed(relay, { errorCode: result.errorCode ?? relay.health.lastFailure?.errorCode ?? 'unexpected-reply', reply: result.reply });
   }
 
   private async probeFailed(relay: Relay, failure: { errorCode: string; reply: string | null }): Promise<void> {
@@ -294,26 +289,4 @@ function isProbed(relay: Relay): boolean {
 
 function explanationId(code: string): ExplanationId {
   return Object.hasOwn(EXPLANATIONS, code) ? (code as ExplanationId) : 'unexpected-reply';
-}
-
-const STAGE_OF_STEP: Record<string, SmtpStage> = { resolve: 'dns', connect: 'connect', tls: 'tls', greeting: 'greeting', auth: 'auth' };
-const NETWORK_EXPLANATION: Record<string, ExplanationId> = {
-  smtp_connect_timeout: 'connection-timeout',
-  smtp_connect_failed: 'connection-refused',
-  smtp_greeting_failed: 'greeting-timeout',
-  smtp_tls_failed: 'tls-handshake-failed',
-  smtp_auth_failed: 'auth-failed',
-};
-
-/** The explanation of a failed probe, through the classification table when the server replied. */
-export function probeFailure(check: ConnectionCheckResult): { errorCode: ExplanationId; reply: string | null } | undefined {
-  const failure = check.failure;
-  if (!failure) return undefined;
-  if (failure.reply) {
-    const parsed = parseSmtpReply(failure.reply);
-    const stage = STAGE_OF_STEP[failure.step] ?? 'connect';
-    const classified = classify({ stage, ...(parsed.code !== undefined ? { code: parsed.code } : {}), ...(parsed.enhanced ? { enhanced: parsed.enhanced } : {}), text: parsed.text });
-    return { errorCode: classified.explanation, reply: failure.reply };
-  }
-  return { errorCode: NETWORK_EXPLANATION[failure.code] ?? (failure.step === 'resolve' ? 'host-not-found' : 'unexpected-reply'), reply: null };
 }

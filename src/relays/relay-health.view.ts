@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Locale } from '../glossary.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
+import { CHECK_EXPLANATIONS, explainStep, type StepExplanationId } from '../smtp/flight-check.ts';
 import { effectiveLimits } from './relay-limits.ts';
 import type { RelayUsageView } from './relay-limiter.ts';
 import type { Relay } from './relay.ts';
@@ -29,7 +30,7 @@ export const effectiveLimitsView = z.object({
   maxConnections: z.number(),
 });
 
-const explanationView = z.object({
+export const explanationView = z.object({
   id: z.string(),
   title: z.string(),
   cause: z.string(),
@@ -81,6 +82,31 @@ export function presentFailure(relay: Relay, locale: Locale): z.infer<typeof rel
     nextProbeAt: relay.status === 'failing' ? iso(health.nextProbeAt) : null,
     explanation: { ...explained, ...(failure.reply ? { reply: failure.reply } : {}) },
   };
+}
+
+/** The relay's last check (flight check, verification); a failure comes explained for its provider. */
+export const lastCheckView = z
+  .object({
+    version: z.number(),
+    at: z.string(),
+    passed: z.boolean(),
+    /** The explanation id of the failure (auth-failed, certificate-untrusted…), null when passed. */
+    errorCode: z.string().nullable(),
+    reply: z.string().nullable(),
+    explanation: explanationView.nullable(),
+  })
+  .nullable();
+
+export function presentLastCheck(relay: Relay, locale: Locale): z.infer<typeof lastCheckView> {
+  const check = relay.lastCheck;
+  if (!check) return null;
+  const code = check.errorCode;
+  let explanation: z.infer<typeof explanationView> | null = null;
+  if (!check.passed && code !== null) {
+    const id: StepExplanationId = Object.hasOwn(EXPLANATIONS, code) || Object.hasOwn(CHECK_EXPLANATIONS, code) ? (code as StepExplanationId) : 'unexpected-reply';
+    explanation = { ...explainStep(id, { preset: relay.preset, locale }), ...(check.reply ? { reply: check.reply } : {}) };
+  }
+  return { ...check, at: new Date(check.at).toISOString(), explanation };
 }
 
 export function presentUsage(usage: RelayUsageView): z.infer<typeof relayUsageView> {

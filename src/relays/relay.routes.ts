@@ -6,13 +6,14 @@ import { authenticate } from '../api/auth.ts';
 import type { Locale } from '../glossary.ts';
 import { isValidAddress } from '../outbox/message.ts';
 import type { Relais } from '../relais.ts';
-import type { ConnectionCheckResult } from '../smtp/connection-check.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
 import { PRESET_IDS, PRESETS } from './presets.ts';
 import {
   effectiveLimitsView,
+  lastCheckView,
   presentEffectiveLimits,
   presentFailure,
+  presentLastCheck,
   presentUsage,
   relayFailureView,
   relayLimitsBody,
@@ -59,7 +60,7 @@ export const relayBody = z.strictObject({
   port: z.number().int('must be a whole number'),
   security: z.enum(['tls', 'starttls', 'none']),
   username: nonEmpty(headerSafe(320, 'user name'), 'user name'),
-  /** Write-only. Omit it to keep the stored one (only while host, port and user name are unchanged). */
+  /** Write-only. Omit it to keep the stored one (only while host, port, user name, security and certificate rule are unchanged). */
   password: z
     .string()
     .superRefine((value, ctx) => {
@@ -78,10 +79,6 @@ export const relayBody = z.strictObject({
 });
 
 const warning = z.object({ code: z.string(), message: z.string() });
-
-const lastCheck = z
-  .object({ version: z.number(), at: z.string(), passed: z.boolean(), errorCode: z.string().nullable(), reply: z.string().nullable() })
-  .nullable();
 
 export const relayView = z.object({
   id: z.string(),
@@ -107,7 +104,7 @@ export const relayView = z.object({
   verified: z.boolean(),
   verifiedVersion: z.number().nullable(),
   verifiedAt: z.string().nullable(),
-  lastCheck,
+  lastCheck: lastCheckView,
   warnings: z.array(warning),
   /** The owner's overrides of the preset's limits (null: the preset's figures). */
   limits: relayLimitsBody.nullable(),
@@ -119,25 +116,6 @@ export const relayView = z.object({
   usage: relayUsageView.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
-
-const checkStep = z.object({
-  name: z.enum(['resolve', 'connect', 'tls', 'greeting', 'auth']),
-  status: z.enum(['ok', 'fail', 'skipped']),
-  ms: z.number().nullable(),
-  detail: z.string().optional(),
-});
-
-const verification = z.object({
-  passed: z.boolean(),
-  /** The settings version this verification was about. */
-  version: z.number(),
-  steps: z.array(checkStep),
-  failure: z
-    .object({ step: z.string(), code: z.string(), message: z.string(), reply: z.string().nullable(), responseCode: z.number().nullable() })
-    .nullable(),
-  tls: z.object({ protocol: z.string().nullable(), cipher: z.string().nullable(), authorized: z.boolean() }).nullable(),
-  relay: relayView,
 });
 
 export const relayStatusView = z.object({
@@ -166,7 +144,7 @@ function warningsOf(relay: Relay): z.infer<typeof warning>[] {
 }
 
 /** What the organization adds to the view: its flag, the language of explanations, and the relay's usage when read. */
-interface RelayContext {
+export interface RelayContext {
   customSmtp: boolean;
   locale: Locale;
   usage?: RelayUsageView;
@@ -196,7 +174,7 @@ export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeo
     verified: isVerified(relay),
     verifiedVersion: relay.verifiedVersion,
     verifiedAt: iso(relay.verifiedAt),
-    lastCheck: relay.lastCheck ? { ...relay.lastCheck, at: new Date(relay.lastCheck.at).toISOString() } : null,
+    lastCheck: presentLastCheck(relay, context.locale),
     warnings: warningsOf(relay),
     limits: relay.limits,
     effectiveLimits: presentEffectiveLimits(relay),
@@ -205,10 +183,6 @@ export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeo
     createdAt: new Date(relay.createdAt).toISOString(),
     updatedAt: new Date(relay.updatedAt).toISOString(),
   };
-}
-
-function presentCheck(check: ConnectionCheckResult, version: number, relay: Relay, context: RelayContext): z.infer<typeof verification> {
-  return { passed: check.passed, version, steps: check.steps, failure: check.failure, tls: check.tls, relay: presentRelay(relay, context) };
 }
 
 /** zod keeps absent optional keys absent; this only satisfies exactOptionalPropertyTypes. */
@@ -279,7 +253,8 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: TAGS,
           summary: 'Create or replace the relay settings',
           description:
-            'Omit `password` to keep the stored one; it is required when the relay is new or when host, port or username change. ' +
+            'Omit `password` to keep the stored one; it is required when the relay is new or when host, port, username, security or allowSelfSigned change ' +
+            '(a stored password only goes where it was saved, protected as it was saved). ' +
             'Changed server, credentials, sender address or certificate rule make the relay `unverified` (out of use) until verified and activated again.',
           params,
           body: relayBody,
@@ -317,23 +292,6 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
       async (request, reply) => {
         await relays.remove(request.params.orgId, actorOf(request));
         return reply.status(204).send();
-      },
-    );
-
-    app.post(
-      '/v1/organizations/:orgId/smtp-relay/verify',
-      {
-        config: { permission: 'relay:write' },
-        schema: {
-          tags: TAGS,
-          summary: 'Connect with the saved settings (TLS, authentication) and record the outcome for this version',
-          params,
-          response: { 200: verification },
-        },
-      },
-      async (request) => {
-        const { relay, check, version } = await relays.verify(request.params.orgId, actorOf(request));
-        return presentCheck(check, version, relay, await flag(request.params.orgId));
       },
     );
 

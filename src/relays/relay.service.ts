@@ -8,7 +8,6 @@ import { WAITING_FOR_RELAY } from '../outbox/router.ts';
 import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
 import type { SecretKeys } from '../secrets/key-source.ts';
 import { resolveSmtpTarget } from '../smtp/address-guard.ts';
-import { checkConnection, type ConnectionCheckResult } from '../smtp/connection-check.ts';
 import type { TransportSettings } from '../smtp/transport.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { Actor } from '../tenants/actor.ts';
@@ -19,9 +18,10 @@ import { relayTransportSettings, type RelayConnectionOptions } from './relay-tra
 import {
   CONNECTION_FIELDS,
   HEALTHY,
-  PASSWORD_BOUND_FIELDS,
   SMTP_PASSWORD_PURPOSE,
   isVerified,
+  passwordBoundChanges,
+  passwordRequiredReason,
   sameHost,
   type Relay,
   type RelayLimitOverrides,
@@ -42,8 +42,6 @@ export interface RelayServiceDeps {
   clock: Clock;
   secrets: SecretKeys;
   connection: RelayConnectionOptions;
-  /** The verification engine; tests may replace it. */
-  check?: (settings: TransportSettings) => Promise<ConnectionCheckResult>;
   /** Called after a change made waiting mail due again, to wake the dispatchers. */
   onMessagesDue?: () => void;
 }
@@ -118,12 +116,8 @@ export class RelayService {
       }
 
       const changed = changedFields(existing, input);
-      const passwordBoundChanged = PASSWORD_BOUND_FIELDS.some((f) => changed.includes(f));
-      if (input.password === undefined && passwordBoundChanged) {
-        throw passwordRequired(
-          'Enter the password again: the server address, port or user name changed, and a stored password is never sent to another server.',
-        );
-      }
+      const passwordBound = passwordBoundChanges(existing, input);
+      if (input.password === undefined && passwordBound.length > 0) throw passwordRequired(passwordRequiredReason(passwordBound));
       const passwordChanged = input.password !== undefined && !this.samePassword(existing, input.password);
       if (changed.length === 0 && !passwordChanged) return { result: { relay: existing, created: false }, madeDue: false };
 
@@ -182,25 +176,8 @@ export class RelayService {
   }
 
   /**
-   * Connects with the saved settings (connect, TLS, authenticate) and records the outcome for
-   * the version it checked. A pass makes that version activatable; a failure withdraws it.
-   */
-  async verify(organizationId: string, actor: Actor): Promise<{ relay: Relay; check: ConnectionCheckResult; version: number }> {
-    const relay = await this.get(organizationId);
-    const settings = this.transportSettings(relay);
-    const check = await (this.deps.check ?? checkConnection)(settings);
-    const updated = await this.recordCheck(
-      organizationId,
-      relay.version,
-      { passed: check.passed, errorCode: check.failure?.code ?? null, reply: check.failure?.reply ?? null, failedStep: check.failure?.step ?? null },
-      actor,
-    );
-    return { relay: updated, check, version: relay.version };
-  }
-
-  /**
-   * Records the outcome of a check of the saved settings `version` (the connection check or
-   * the full flight check). A pass makes that version activatable; a failure withdraws it.
+   * Records the outcome of a check of the saved settings `version` (the flight check, or the
+   * verification: the same check up to sign-in); `errorCode` is the failure's explanation id. A pass makes that version activatable; a failure withdraws it.
    * An outcome about a version that was replaced during the check changes nothing.
    */
   async recordCheck(
@@ -296,7 +273,7 @@ export class RelayService {
     return this.deps.secrets.open(relay.sealedPassword, { organizationId: relay.organizationId, relayId: relay.id, purpose: SMTP_PASSWORD_PURPOSE });
   }
 
-  /** How delivery and verification connect to this relay. */
+  /** How delivery connects to this relay (checks connect alike: relay-sign-in.ts). */
   transportSettings(relay: Relay): TransportSettings {
     return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
   }

@@ -6,9 +6,9 @@
  * version       A whole number that grows by one on every saved change to the settings. Routing
  *               and connection pools are keyed by it, and a verification counts only for the
  *               version it checked.
- * verification  One connection to the relay with the saved settings: connect, TLS,
- *               authenticate. A passed verification of exactly the saved version is what
- *               activation requires.
+ * verification  The flight check of the saved settings run up to sign-in (DNS, connect,
+ *               greeting, TLS, EHLO, AUTH), or the full flight check. A passed verification of
+ *               exactly the saved version is what activation requires.
  * status        off          not used for sending; the saved version passed its last check
  *                            and may be activated.
  *               unverified   not used for sending; the saved version has no passed check
@@ -79,7 +79,7 @@ export interface RelayCheckRecord {
   version: number;
   at: number;
   passed: boolean;
-  /** Stable code of the failure (e.g. smtp_auth_failed), null when passed. */
+  /** The failure's explanation id (e.g. auth-failed, certificate-untrusted), null when passed. */
   errorCode: string | null;
   /** The server's sanitized reply, when it gave one. */
   reply: string | null;
@@ -110,8 +110,29 @@ export const SMTP_PASSWORD_PURPOSE = 'smtp-password';
 /** Fields a verification depends on: changing one of them voids it. */
 export const CONNECTION_FIELDS = ['host', 'port', 'security', 'username', 'fromEmail', 'allowSelfSigned'] as const;
 
-/** Fields that, changed, make a stored password unusable: it is never sent to another server. */
-export const PASSWORD_BOUND_FIELDS = ['host', 'port', 'username'] as const;
+/**
+ * Fields that, changed, make a stored password unusable: it only ever goes where it was saved
+ * (host, port, user name), protected the way it was saved (security, certificate rule). Anyone
+ * who may edit the settings could otherwise have Relais send it in clear, or to a certificate
+ * nobody verifies, without knowing it.
+ */
+export const PASSWORD_BOUND_FIELDS = ['host', 'port', 'username', 'security', 'allowSelfSigned'] as const;
+
+export type PasswordBoundSettings = Pick<RelaySettings, 'host' | 'port' | 'username' | 'security' | 'allowSelfSigned'>;
+
+/** The password-bound fields that differ between the saved relay and other settings (host names compared as sameHost). */
+export function passwordBoundChanges(relay: PasswordBoundSettings, settings: PasswordBoundSettings): (typeof PASSWORD_BOUND_FIELDS)[number][] {
+  return PASSWORD_BOUND_FIELDS.filter((field) => (field === 'host' ? !sameHost(relay.host, settings.host) : relay[field] !== settings[field]));
+}
+
+/** Why the stored password cannot be used with settings that changed `changed`: the password_required message. */
+export function passwordRequiredReason(changed: readonly (typeof PASSWORD_BOUND_FIELDS)[number][]): string {
+  const protection = changed.filter((f) => f === 'security' || f === 'allowSelfSigned');
+  if (changed.length > protection.length) {
+    return 'Enter the password again: the server address, port or user name changed, and a stored password is never sent to another server.';
+  }
+  return 'Enter the password again: the security or the certificate rule changed, and a stored password is only sent encrypted as it was saved, to a certificate checked the way it was saved.';
+}
 
 export function isVerified(relay: Pick<Relay, 'version' | 'verifiedVersion'>): boolean {
   return relay.verifiedVersion === relay.version;

@@ -36,7 +36,7 @@ describe('the explanation catalog', () => {
       'send-as-denied', 'relaying-denied', 'starttls-required', 'certificate-expired', 'certificate-hostname-mismatch',
       'certificate-untrusted', 'tls-mode-mismatch', 'connection-timeout', 'connection-refused', 'host-not-found',
       'greeting-timeout', 'message-too-large', 'recipient-unknown', 'mailbox-full', 'rate-limited', 'temporary-failure',
-      'unexpected-reply',
+      'unexpected-reply', 'relay-timeout',
     ]) {
       assert.ok(id in EXPLANATIONS, id);
     }

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { nodemailerAuth, passwordAuthenticator } from './authenticator.ts';
 import type { Envelope, SendResult, SmtpTransport, TransportSettings } from './transport.ts';
 
 const DEFAULT_TIMEOUTS = { connection: 15_000, greeting: 15_000, socket: 60_000 };
@@ -34,6 +35,7 @@ export function parseSmtpUrl(url: string): TransportSettings {
  */
 export function nodemailerOptions(settings: TransportSettings): SMTPPool.Options {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
+  const authenticator = settings.authenticator ?? (settings.auth ? passwordAuthenticator(settings.auth) : undefined);
   const options: SMTPPool.Options = {
     pool: true,
     host: settings.host,
@@ -54,7 +56,8 @@ export function nodemailerOptions(settings: TransportSettings): SMTPPool.Options
       ...(settings.ca ? { ca: settings.ca } : {}),
       minVersion: 'TLSv1.2',
     },
-    ...(settings.auth ? { auth: { user: settings.auth.user, pass: settings.auth.pass } } : {}),
+    // Signs in with the same code as the flight check (smtp/authenticator.ts).
+    ...(authenticator ? nodemailerAuth(authenticator) : {}),
     logger: false,
     debug: false,
   };

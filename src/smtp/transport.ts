@@ -1,4 +1,5 @@
 // The SMTP port: what the outbox needs of an SMTP client. The nodemailer adapter satisfies it.
+import type { SmtpAuthenticator } from './authenticator.ts';
 
 export interface Envelope {
   from: string;
@@ -29,6 +30,8 @@ export interface TransportSettings {
   /** With 'none': still upgrade with STARTTLS when the server offers it (the operator's own sender). */
   opportunisticTls?: boolean;
   auth?: { user: string; pass: string };
+  /** Signs in another way than `auth`'s password (takes precedence); see authenticator.ts. */
+  authenticator?: SmtpAuthenticator;
   /** Accept a certificate that does not chain to a trusted authority. Off unless an owner turns it on. */
   allowSelfSigned?: boolean;
   /** Extra trusted certificate authorities (PEM), e.g. a private CA in tests. */

@@ -261,6 +261,10 @@ describe('settings UI in Chromium', { skip }, () => {
       await page.getByRole('heading', { level: 1, name: 'Custom sending address' }).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
       await page.getByText('Settings not verified').waitFor();
+      // The status card explains the last check's failure (its explanation id, translated), never the raw server reply.
+      const lastCheck = await page.getByTestId('last-check').innerText();
+      assert.match(lastCheck, /Username or password rejected/);
+      assert.doesNotMatch(lastCheck, /535/);
       await shot(page, 'smtp-setup-en');
       await page.getByRole('button', { name: 'Change provider' }).click();
       await page.getByRole('radio', { name: 'Microsoft 365' }).waitFor();

@@ -102,6 +102,26 @@ export const connectionExplanations = {
     },
   },
 
+  'relay-timeout': {
+    title: { fr: 'Le serveur est trop lent', en: 'The server is too slow' },
+    cause: {
+      fr: 'Le serveur d’envoi n’a pas terminé l’échange dans le délai imparti : il répond, mais trop lentement, ou il s’est arrêté de répondre en cours de route. Relais a fermé la connexion pour ne pas bloquer les autres envois.',
+      en: 'The relay did not finish the exchange within the time allowed: it answers, but too slowly, or it stopped answering halfway. Relais closed the connection so that other sending is not held up.',
+    },
+    fix: {
+      fr: [
+        'Rien à faire si cela arrive une fois : Relais réessaie.',
+        'Si cela se répète, consultez la page d’état de votre fournisseur ou demandez à l’administrateur du serveur pourquoi il répond lentement.',
+        'Essayez un autre port proposé par votre fournisseur (465 avec TLS, ou 587 avec STARTTLS).',
+      ],
+      en: [
+        'Nothing to do if it happens once: Relais retries.',
+        'If it keeps happening, check your provider’s status page or ask the server’s administrator why it answers slowly.',
+        'Try another port your provider offers (465 with TLS, or 587 with STARTTLS).',
+      ],
+    },
+  },
+
   'not-smtp-server': {
     title: { fr: 'Ce n’est pas un serveur d’envoi', en: 'This is not a mail-sending server' },
     cause: {

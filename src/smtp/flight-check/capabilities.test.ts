@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chooseMechanism, offersStarttls, parseCapabilities } from './capabilities.ts';
+import { chooseMechanism } from '../authenticator.ts';
+import { offersStarttls, parseCapabilities } from './capabilities.ts';
 
 const GMAIL_EHLO = [
   '250-smtp.gmail.com at your service, [203.0.113.9]',

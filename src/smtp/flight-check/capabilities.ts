@@ -1,10 +1,6 @@
 // Reads an EHLO reply into the capabilities the flight check reports.
 import type { Capabilities } from './types.ts';
 
-/** SASL mechanisms in nodemailer's order of preference: delivery signs in with the first offered. */
-export const PASSWORD_MECHANISMS = ['PLAIN', 'LOGIN', 'CRAM-MD5'] as const;
-export type PasswordMechanism = (typeof PASSWORD_MECHANISMS)[number];
-
 /** The keyword lines of an EHLO reply, without codes and the first (greeting) line. */
 function keywordLines(ehloReply: string): string[] {
   return ehloReply
@@ -38,9 +34,4 @@ export function parseCapabilities(ehloReply: string, starttlsOffered: boolean): 
 
 export function offersStarttls(ehloReply: string): boolean {
   return keywordLines(ehloReply).some((line) => /^STARTTLS\b/i.test(line));
-}
-
-/** The mechanism delivery would use: the first password mechanism offered, else PLAIN. */
-export function chooseMechanism(offered: readonly string[]): PasswordMechanism {
-  return PASSWORD_MECHANISMS.find((mechanism) => offered.includes(mechanism)) ?? 'PLAIN';
 }

@@ -65,6 +65,8 @@ export interface Messages {
   testEmailRefused(to: string): string;
 
   connectionLost: string;
+  /** The run was stopped at its overall deadline (signal), in the middle of this step. */
+  relayTimeout: string;
 }
 
 function list(items: readonly string[], and: string): string {
@@ -155,6 +157,7 @@ const en: Messages = {
   testEmailRefused: (to) => `The server refused the test email for ${to}.`,
 
   connectionLost: 'The server closed the connection or stopped answering.',
+  relayTimeout: 'The server did not finish the exchange within the time allowed; the connection was closed.',
 };
 
 const fr: Messages = {
@@ -247,6 +250,7 @@ const fr: Messages = {
   testEmailRefused: (to) => `Le serveur a refusé l’e-mail de test pour ${to}.`,
 
   connectionLost: 'Le serveur a fermé la connexion ou ne répond plus.',
+  relayTimeout: 'Le serveur n’a pas terminé l’échange dans le délai imparti ; la connexion a été fermée.',
 };
 
 export function messages(locale: Locale): Messages {

@@ -13,17 +13,16 @@ import { explain } from '../explanations.ts';
 import type { SmtpFailure } from '../failure.ts';
 import { explainStep } from './check-explanations.ts';
 import type { StepExplanation, StepExplanationId } from './check-explanations.ts';
-import type { FlightCheckStep, Security, StepData, StepId } from './types.ts';
+import type { CheckMode, FlightCheckStep, Security, StepData, StepId } from './types.ts';
 import { messages } from './messages.ts';
 import type { Messages } from './messages.ts';
 
 /** Failed network steps are reported in steps of this size. */
 export const FAILURE_TIME_STEP_MS = 1000;
 
-export function stepOrder(security: Security): StepId[] {
-  return security === 'tls'
-    ? ['dns', 'connect', 'tls', 'greeting', 'ehlo', 'auth', 'sender', 'recipient', 'test-email']
-    : ['dns', 'connect', 'greeting', 'tls', 'ehlo', 'auth', 'sender', 'recipient', 'test-email'];
+export function stepOrder(security: Security, mode: CheckMode = 'full'): StepId[] {
+  const session: StepId[] = security === 'tls' ? ['dns', 'connect', 'tls', 'greeting', 'ehlo', 'auth'] : ['dns', 'connect', 'greeting', 'tls', 'ehlo', 'auth'];
+  return mode === 'sign-in' ? session : [...session, 'sender', 'recipient', 'test-email'];
 }
 
 export function coarseDuration(elapsedMs: number, capMs: number): number {
@@ -41,20 +40,25 @@ export class StepRecorder {
   private readonly results = new Map<StepId, FlightCheckStep>();
   private readonly order: StepId[];
   private failed = false;
+  /** Set once the run was interrupted: nothing later is recorded. */
+  private closed = false;
   /** Real time (performance.now) until which the answer is held, see padFailureTiming. */
   holdUntil = 0;
 
   constructor(
     private readonly options: {
       security: Security;
+      mode?: CheckMode;
       locale: Locale;
       preset?: string;
       clock: Clock;
       onStep?: (step: FlightCheckStep) => void;
+      /** The caller's deadline: a step failing once it fired failed because of it. */
+      signal?: AbortSignal;
     },
   ) {
     this.t = messages(options.locale);
-    this.order = stepOrder(options.security);
+    this.order = stepOrder(options.security, options.mode);
   }
 
   get hasFailed(): boolean {
@@ -90,6 +94,8 @@ export class StepRecorder {
     failure: SmtpFailure,
     options: { capMs?: number; explanation?: StepExplanationId } = {},
   ): void {
+    // The abort destroyed the connection under the step: the deadline is the cause, not the server.
+    if (this.options.signal?.aborted) return this.interrupt(id, started);
     const explanation = options.explanation
       ? this.explainId(options.explanation, failure)
       : explain(failure, { locale: this.options.locale, ...(this.options.preset ? { preset: this.options.preset } : {}) });
@@ -101,12 +107,31 @@ export class StepRecorder {
     this.record({ id, status: 'fail', durationMs, ...outcome, explanation });
   }
 
-  /** Every step in session order; those never reached are skipped. */
+  /**
+   * The run was stopped at the caller's deadline while step `id` was under way: that step fails
+   * as `relay-timeout` (a coarse duration, as any failure without a reply), and nothing the
+   * interrupted session does afterwards is recorded.
+   */
+  interrupt(id: StepId, started: { clock: number; real: number }): void {
+    if (this.closed) return;
+    // The step under way, or (should it be recorded already) the first one not reached.
+    const target = this.results.has(id) ? this.order.find((step) => !this.results.has(step)) : id;
+    if (target !== undefined) {
+      const durationMs = coarseDuration(this.elapsed(started), this.elapsed(started));
+      this.holdUntil = Math.max(this.holdUntil, started.real + durationMs);
+      this.record({ id: target, status: 'fail', durationMs, detail: this.t.relayTimeout, explanation: this.explainId('relay-timeout') });
+    }
+    this.closed = true;
+  }
+
+  /** Every step in session order; those never reached are skipped. Nothing is recorded afterwards. */
   finish(): FlightCheckStep[] {
+    this.closed = false;
     for (const id of this.order) {
       if (this.results.has(id)) continue;
       this.skip(id, id === 'test-email' && !this.failed ? this.t.testEmailNotRequested : this.t.skippedAfterFailure);
     }
+    this.closed = true;
     return this.order.map((id) => this.results.get(id) as FlightCheckStep);
   }
 
@@ -119,7 +144,7 @@ export class StepRecorder {
   }
 
   private record(step: FlightCheckStep): void {
-    if (this.results.has(step.id)) return;
+    if (this.closed || this.results.has(step.id)) return;
     if (step.data === undefined) delete step.data;
     this.results.set(step.id, step);
     if (step.status === 'fail') this.failed = true;

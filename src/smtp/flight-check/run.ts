@@ -14,8 +14,8 @@ import type { SmtpTarget } from '../address-guard.ts';
 import { fromNodemailerError } from '../failure.ts';
 import type { NetworkFailure } from '../failure.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
-import { authenticate } from './auth.ts';
-import { chooseMechanism, offersStarttls, parseCapabilities } from './capabilities.ts';
+import { passwordAuthenticator } from '../authenticator.ts';
+import { offersStarttls, parseCapabilities } from './capabilities.ts';
 import type { StepExplanationId } from './check-explanations.ts';
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
 import type { CertificateProblem } from './messages.ts';
@@ -27,7 +27,7 @@ import { StepIo, isSuccess, networkOf, replyData, replyFailure, shown } from './
 import type { Started } from './step-io.ts';
 import { verifyCertificate } from './tls-certificate.ts';
 import { checkEnvelope, finishTransaction } from './transaction.ts';
-import type { Capabilities, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckTimeouts, StepData } from './types.ts';
+import type { Capabilities, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckTimeouts, StepData, StepId } from './types.ts';
 
 /** How long a connection that never greeted gets to prove it expects implicit TLS. */
 const IMPLICIT_TLS_PROBE_MS = 3000;
@@ -43,6 +43,8 @@ class CheckSession {
   private capabilities: Capabilities | undefined;
   private readonly timeouts: Required<FlightCheckTimeouts>;
   private readonly clientName: string;
+  /** The step under way, which an abort fails. */
+  private current: { id: StepId; started: Started };
   readonly toEmail: string;
   testEmail: FlightCheckReport['testEmail'];
 
@@ -54,20 +56,58 @@ class CheckSession {
     this.timeouts = connectionPolicy(input, deps).timeouts;
     this.clientName = deps.clientName ?? defaultClientName();
     this.toEmail = input.toEmail ?? input.fromEmail;
+    this.current = { id: 'dns', started: r.start() };
   }
 
   private get t() {
     return this.r.t;
   }
 
+  /**
+   * Runs the session; with a signal, until it ends or the signal fires, whichever comes first.
+   * On abort the connection is destroyed at once (whatever the session waits for: DNS, TCP,
+   * TLS or a reply) and the step under way fails as `relay-timeout`.
+   */
   async run(): Promise<void> {
+    const { signal } = this.deps;
+    if (!signal) return this.walk();
+    if (signal.aborted) return this.r.interrupt(this.current.id, this.current.started);
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<'aborted'>((resolve) => {
+      onAbort = () => resolve('aborted');
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    const walk = this.walk();
     try {
-      if (!(await this.resolve())) return;
-      if (!(await this.connect())) return;
-      if (this.input.security === 'tls' && !(await this.handshake(this.r.start(), 'implicit'))) return;
-      if (!(await this.greeting())) return;
-      if (!(await this.hello())) return;
-      if (!(await this.authenticate())) return;
+      if ((await Promise.race([walk.then(() => 'done' as const), aborted])) === 'done') return;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    this.r.interrupt(this.current.id, this.current.started);
+    this.session?.destroy();
+    // The walk ends on its own now that its socket is gone; it records nothing more.
+    walk.catch(() => undefined);
+  }
+
+  private get stopped(): boolean {
+    return this.deps.signal?.aborted === true;
+  }
+
+  /** Marks the step under way (what an abort fails) and returns its start. */
+  private enter(id: StepId, started: Started = this.r.start()): Started {
+    this.current = { id, started };
+    return started;
+  }
+
+  private async walk(): Promise<void> {
+    try {
+      if (this.stopped || !(await this.resolve())) return;
+      if (this.stopped || !(await this.connect())) return;
+      if (this.input.security === 'tls' && (this.stopped || !(await this.handshake(this.enter('tls'), 'implicit')))) return;
+      if (this.stopped || !(await this.greeting())) return;
+      if (this.stopped || !(await this.hello())) return;
+      if (this.stopped || !(await this.authenticate())) return;
+      if (this.stopped || this.input.mode === 'sign-in') return;
       const transaction = {
         io: this.steps,
         input: this.input,
@@ -76,11 +116,13 @@ class CheckSession {
         capabilities: this.capabilities,
         clock: this.deps.clock ?? systemClock,
         messageIdDomain: this.deps.messageIdDomain,
+        enter: (id: StepId) => this.enter(id),
       };
       if (!(await checkEnvelope(transaction))) return;
+      if (this.stopped) return;
       this.testEmail = await finishTransaction(transaction);
     } finally {
-      if (this.r.hasFailed) this.session?.destroy();
+      if (this.r.hasFailed || this.stopped) this.session?.destroy();
       else this.session?.quit();
     }
   }
@@ -109,7 +151,7 @@ class CheckSession {
   // ── dns: syntax, resolution and the address guard; a refusal opens no socket ──
 
   private async resolve(): Promise<boolean> {
-    const started = this.r.start();
+    const started = this.enter('dns');
     const { host, port } = this.input;
     try {
       this.target = await resolveSmtpTarget(host, port, this.deps.guard);
@@ -140,11 +182,11 @@ class CheckSession {
   // ── connect: TCP to the approved address ──
 
   private async connect(): Promise<boolean> {
-    const started = this.r.start();
+    const started = this.enter('connect');
     const { address, family, port } = this.target;
     const data: StepData = { address, port };
     try {
-      this.session = new SmtpSession(await connectTcp(address, port, family, this.timeouts.connection));
+      this.session = new SmtpSession(await connectTcp(address, port, family, this.timeouts.connection, this.deps.signal));
       this.io = new StepIo(this.r, this.session, this.timeouts.socket);
       // As in delivery, the connection budget (TLS, greeting, STARTTLS) starts once the socket is open.
       this.deadline = performance.now() + this.timeouts.connection;
@@ -202,7 +244,7 @@ class CheckSession {
   // ── greeting ──
 
   private async greeting(): Promise<boolean> {
-    const started = this.r.start();
+    const started = this.enter('greeting');
     const budget = this.remaining(this.timeouts.greeting);
     let reply: Reply;
     try {
@@ -263,11 +305,12 @@ class CheckSession {
 
   private async hello(): Promise<boolean> {
     const { security } = this.input;
-    const started = this.r.start();
+    const started = this.enter('ehlo');
     const first = await this.ehlo(started);
     if (!first) return false;
     this.starttlsOffered = !first.heloOnly && offersStarttls(first.text);
     if (security === 'starttls') {
+      this.enter('tls', started);
       // As delivery (requireTLS), STARTTLS is sent even when the server does not offer it.
       const reply = await this.steps.command('STARTTLS', 'tls', started);
       if (!reply) return false;
@@ -278,7 +321,7 @@ class CheckSession {
         return false;
       }
       if (!(await this.handshake(started, 'starttls'))) return false;
-      const secureStarted = this.r.start();
+      const secureStarted = this.enter('ehlo');
       const second = await this.ehlo(secureStarted);
       if (!second) return false;
       this.recordCapabilities(secureStarted, second);
@@ -321,29 +364,31 @@ class CheckSession {
 
   private async authenticate(): Promise<boolean> {
     const { username, password } = this.input;
-    if (!username) {
+    if (!username && !this.input.authenticator) {
       this.r.skip('auth', this.t.authNotConfigured);
       return true;
     }
-    const started = this.r.start();
-    if (!password) {
-      this.r.fail('auth', started, { detail: this.t.authNoPassword(shown(username)) }, { stage: 'auth', network: 'NO_CREDENTIALS' });
+    const started = this.enter('auth');
+    const authenticator = this.input.authenticator ?? (username && password ? passwordAuthenticator({ user: username, pass: password }) : undefined);
+    if (!authenticator) {
+      this.r.fail('auth', started, { detail: this.t.authNoPassword(shown(username ?? '')) }, { stage: 'auth', network: 'NO_CREDENTIALS' });
       return false;
     }
-    const mechanism = chooseMechanism(this.capabilities?.authMechanisms ?? []);
+    const user = shown(authenticator.user);
+    const mechanism = authenticator.mechanism(this.capabilities?.authMechanisms ?? []);
     let reply: Reply;
     try {
-      reply = await authenticate(this.socket, mechanism, { user: username, pass: password }, this.timeouts.socket);
+      reply = await authenticator.signIn({ command: (line) => this.socket.command(line, this.timeouts.socket) }, mechanism);
     } catch (error) {
       this.steps.lost('auth', started, error);
       return false;
     }
     const data: StepData = { authMechanism: mechanism, ...replyData(reply) };
     if (!isSuccess(reply)) {
-      this.r.fail('auth', started, { detail: this.t.authRefused(shown(username)), data }, replyFailure('auth', reply));
+      this.r.fail('auth', started, { detail: this.t.authRefused(user), data }, replyFailure('auth', reply));
       return false;
     }
-    this.r.ok('auth', started, { detail: this.t.authOk(shown(username), mechanism), data });
+    this.r.ok('auth', started, { detail: this.t.authOk(user, mechanism), data });
     return true;
   }
 }
@@ -362,10 +407,12 @@ export async function runFlightCheck(input: FlightCheckInput, deps: FlightCheckD
   const startedAt = clock.now();
   const recorder = new StepRecorder({
     security: input.security,
+    ...(input.mode ? { mode: input.mode } : {}),
     locale: input.locale,
     ...(input.preset ? { preset: input.preset } : {}),
     clock,
     ...(deps.onStep ? { onStep: deps.onStep } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
   const check = new CheckSession(input, deps, recorder);
   await check.run();
@@ -386,6 +433,7 @@ export async function runFlightCheck(input: FlightCheckInput, deps: FlightCheckD
       allowSelfSigned: input.allowSelfSigned ?? false,
     },
     locale: input.locale,
+    mode: input.mode ?? 'full',
     passed: steps.every((step) => step.status !== 'fail'),
     startedAt: new Date(startedAt).toISOString(),
     // The sum of the reported steps, so a coarse failure is not undone by the total.

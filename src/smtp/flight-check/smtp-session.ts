@@ -69,9 +69,9 @@ function whenReady<S extends net.Socket>(
   });
 }
 
-/** Opens a TCP connection to an address the guard approved. */
-export function connectTcp(address: string, port: number, family: 4 | 6, timeoutMs: number): Promise<net.Socket> {
-  return whenReady(net.connect({ host: address, port, family }), 'connect', timeoutMs, {
+/** Opens a TCP connection to an address the guard approved; an abort of `signal` destroys it. */
+export function connectTcp(address: string, port: number, family: 4 | 6, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
+  return whenReady(net.connect({ host: address, port, family, ...(signal ? { signal } : {}) }), 'connect', timeoutMs, {
     timeout: 'ETIMEDOUT',
     error: 'ECONNRESET',
     what: 'TCP connection',

@@ -11,7 +11,7 @@ import { classify } from '../reply-classification.ts';
 import { isSuccess, replyData, replyFailure, shown } from './step-io.ts';
 import type { StepIo } from './step-io.ts';
 import { composeTestMessage } from './test-message.ts';
-import type { Capabilities, FlightCheckInput, FlightCheckReport, StepData } from './types.ts';
+import type { Capabilities, FlightCheckInput, FlightCheckReport, StepData, StepId } from './types.ts';
 
 /** Refusals a server gives at RCPT TO that are about the sender (Postfix checks the sender there). */
 const SENDER_REFUSALS: ReadonlySet<ExplanationId> = new Set(['send-as-denied', 'sender-rejected']);
@@ -26,6 +26,8 @@ export interface TransactionContext {
   capabilities: Capabilities | undefined;
   clock: Clock;
   messageIdDomain: string | undefined;
+  /** Marks the step under way (what an abort of the run fails). */
+  enter?: (step: StepId) => unknown;
 }
 
 /** MAIL FROM and RCPT TO; false when either failed. */
@@ -38,6 +40,7 @@ export async function checkEnvelope(ctx: TransactionContext): Promise<boolean> {
   const utf8 = /[^\x20-\x7e]/.test(from + to) && ctx.capabilities?.smtputf8 ? ' SMTPUTF8' : '';
 
   const senderStarted = r.start();
+  ctx.enter?.('sender');
   const mail = await io.command(`MAIL FROM:<${from}>${utf8}`, 'sender', senderStarted);
   if (!mail) return false;
   const senderData: StepData = { sender: shown(from), ...replyData(mail) };
@@ -53,6 +56,7 @@ export async function checkEnvelope(ctx: TransactionContext): Promise<boolean> {
   };
 
   const rcptStarted = r.start();
+  ctx.enter?.('recipient');
   let rcpt;
   try {
     rcpt = await session.command(`RCPT TO:<${to}>`, io.socketTimeout);
@@ -101,6 +105,7 @@ export async function finishTransaction(ctx: TransactionContext): Promise<Flight
     return undefined;
   }
   const started = r.start();
+  ctx.enter?.('test-email');
   const { raw, messageId } = await composeTestMessage({
     from: input.fromEmail,
     to,

@@ -18,6 +18,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Locale } from '../../glossary.ts';
 import type { GuardOptions } from '../address-guard.ts';
+import type { SmtpAuthenticator } from '../authenticator.ts';
 import type { StepExplanation } from './check-explanations.ts';
 
 export type Security = 'tls' | 'starttls' | 'none';
@@ -26,6 +27,13 @@ export type StepId = 'dns' | 'connect' | 'greeting' | 'tls' | 'ehlo' | 'auth' | 
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skipped';
 
+/**
+ * full      every step of a real delivery, up to RCPT TO (and the test email when asked).
+ * sign-in   stops once signed in (dns, connect, greeting, tls, ehlo, auth): relay
+ *           verification and the probes of a failing relay; no MAIL FROM is sent.
+ */
+export type CheckMode = 'full' | 'sign-in';
+
 export interface FlightCheckInput {
   host: string;
   port: number;
@@ -33,6 +41,8 @@ export interface FlightCheckInput {
   username?: string;
   /** Used for AUTH only; never copied into the report, a log line or an error. */
   password?: string;
+  /** Signs in instead of username and password (another method, e.g. XOAUTH2); see smtp/authenticator.ts. */
+  authenticator?: SmtpAuthenticator;
   /** The configured sender, tried with MAIL FROM (send-as refusals show here). */
   fromEmail: string;
   /** RCPT TO and test email recipient; defaults to fromEmail. */
@@ -44,6 +54,8 @@ export interface FlightCheckInput {
   /** Accept a certificate that does not verify, as delivery does when the owner allows it. */
   allowSelfSigned?: boolean;
   locale: Locale;
+  /** `full` by default. */
+  mode?: CheckMode;
 }
 
 /** Timeouts in milliseconds; the defaults are delivery's (see session-policy.ts). */
@@ -74,6 +86,11 @@ export interface FlightCheckDeps {
   clientName?: string;
   /** Date and Message-ID domain of the test email (tests pin them). */
   messageIdDomain?: string;
+  /**
+   * The caller's overall deadline: once aborted, the connection is destroyed and the step
+   * under way fails with the explanation `relay-timeout` (later steps are skipped).
+   */
+  signal?: AbortSignal;
 }
 
 export interface CertificateSummary {
@@ -142,6 +159,7 @@ export interface FlightCheckReport {
     allowSelfSigned: boolean;
   };
   locale: Locale;
+  mode: CheckMode;
   /** No step failed (warnings do not count): the settings work end to end. */
   passed: boolean;
   /** ISO 8601. */

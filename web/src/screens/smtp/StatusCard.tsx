@@ -36,8 +36,9 @@ export function StatusCard({ organization, relay }: { organization: Organization
   }
 
   const lastError = relay?.lastCheck && !relay.lastCheck.passed ? relay.lastCheck : null;
-  const lastErrorKey = lastError?.errorCode ? `error.${lastError.errorCode}` : '';
-  const lastErrorText = isMessageKey(lastErrorKey) ? t(lastErrorKey) : (lastError?.reply ?? t('check.status.fail'));
+  // The server explains the failure (its explanation id, whether a check or a verification
+  // recorded it); the server's own reply is never shown in its place.
+  const lastErrorText = lastError?.explanation?.title ?? t('check.status.fail');
   const usage = flagOn && relay?.status === 'active' ? relay.usage : undefined;
 
   return (
@@ -88,7 +89,7 @@ export function StatusCard({ organization, relay }: { organization: Organization
         )
       ) : null}
       {flagOn && relay && relay.status === 'unverified' && lastError ? (
-        <p className="muted">
+        <p className="muted" data-testid="last-check">
           {t('smtp.status.lastCheckFailed', {
             date: dateTime(lastError.at),
             reason: lastErrorText,
