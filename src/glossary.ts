@@ -19,9 +19,34 @@
  *               that expires (crash, kill) returns the message to the queue.
  * dispatcher    The loop that claims due messages, routes each one at send time, sends it
  *               and records the outcome.
+ * preset        A provider Relais knows (Gmail, Microsoft 365, SendGrid…), by id: the relay
+ *               form's defaults and guide (relays/presets) and the provider-specific steps of
+ *               the explanation catalog (smtp/explanations) are keyed by it, so a renamed or
+ *               removed preset fails to compile wherever it is named.
  */
 /** Every status a message can have, in the order of its life (the API and the UI list them from here). */
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'deferred', 'failed'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export type Route = 'platform' | 'relay' | 'fallback';
 export type Locale = 'fr' | 'en';
+
+/** Every provider preset; the presets are displayed in the order of this list. */
+export const PRESET_IDS = [
+  'gmail',
+  'google-workspace',
+  'microsoft-365',
+  'outlook',
+  'sendgrid',
+  'mailgun',
+  'amazon-ses',
+  'brevo',
+  'mailjet',
+  'postmark',
+  'ovh',
+  'infomaniak',
+  'ionos',
+  'zoho',
+  'scaleway',
+  'custom',
+] as const;
+export type PresetId = (typeof PRESET_IDS)[number];

@@ -9,7 +9,7 @@
 import { Command, Option } from 'commander';
 import type { CommanderError } from 'commander';
 import { AppError } from '../errors.ts';
-import type { Locale } from '../glossary.ts';
+import { PRESET_IDS, type Locale, type PresetId } from '../glossary.ts';
 import { detectSecurity, passed, runFlightCheck } from '../smtp/flight-check.ts';
 import type { FlightCheckInput, Security } from '../smtp/flight-check.ts';
 import { formatConclusion, formatDetection, formatHeading, formatStep } from './check-smtp-format.ts';
@@ -24,7 +24,7 @@ interface CheckSmtpOptions {
   from?: string;
   to?: string;
   sendTest?: boolean;
-  preset?: string;
+  preset?: PresetId;
   allowSelfSigned?: boolean;
   json?: boolean;
   lang: Locale;
@@ -137,7 +137,7 @@ export function checkSmtpCommand(): Command {
     .option('--from <address>', 'sender address to check (MAIL FROM)')
     .option('--to <address>', 'recipient to check (RCPT TO) and of the test email; default: the sender')
     .option('--send-test', 'send a short test email once every step passed')
-    .option('--preset <id>', 'provider preset (gmail, microsoft-365…) for provider-specific explanations')
+    .addOption(new Option('--preset <id>', 'provider preset (gmail, microsoft-365…) for provider-specific explanations').choices(PRESET_IDS))
     .option('--allow-self-signed', 'accept a certificate that does not verify, as delivery would with this setting')
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--lang <lang>', 'language of the report').choices(['fr', 'en']).default('en'))

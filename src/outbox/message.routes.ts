@@ -1,7 +1,7 @@
 // HTTP: /v1/organizations/{orgId}/messages
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MESSAGE_STATUSES, type Locale } from '../glossary.ts';
+import { MESSAGE_STATUSES, type Locale, type PresetId } from '../glossary.ts';
 import { readerLocale } from '../api/reader-locale.ts';
 import { findRelayByOrganization } from '../relays/relay.repository.ts';
 import type { Relais } from '../relais.ts';
@@ -91,7 +91,7 @@ function isExplained(a: Attempt): boolean {
   return a.errorCode !== null && Object.hasOwn(EXPLANATIONS, a.errorCode);
 }
 
-function presentAttempt(a: Attempt, context: { locale: Locale; preset?: string }): z.infer<typeof attemptBody> {
+function presentAttempt(a: Attempt, context: { locale: Locale; preset?: PresetId }): z.infer<typeof attemptBody> {
   const explained = isExplained(a) ? explainById(a.errorCode as ExplanationId, context) : undefined;
   const { failureClass, ...rest } = a;
   return {
@@ -190,7 +190,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         const { orgId, messageId } = request.params;
         const { message, recipients, attempts } = await relais.messages.get(orgId, messageId);
         // The language and the provider matter only when an attempt has something to explain.
-        let context: { locale: Locale; preset?: string } = { locale: 'fr' };
+        let context: { locale: Locale; preset?: PresetId } = { locale: 'fr' };
         if (attempts.some(isExplained)) {
           const org = await relais.organizations.get(orgId);
           const preset = (await findRelayByOrganization(relais.store.db, orgId))?.preset;

@@ -3,7 +3,7 @@
 // verification, the same check stopped after sign-in; and port auto-detection. All three
 // connect where an owner says, so all three draw on one budget (check-limiter.ts).
 import { AppError } from '../errors.ts';
-import type { Locale } from '../glossary.ts';
+import type { Locale, PresetId } from '../glossary.ts';
 import { isValidAddress } from '../outbox/message.ts';
 import { detectSecurity, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../smtp/flight-check.ts';
 import type { Actor } from '../tenants/actor.ts';
@@ -14,7 +14,7 @@ import { passwordBoundChanges, passwordRequiredReason, type Relay, type RelaySec
 
 /** Settings typed in the form but not saved: checked as they are. */
 export interface UnsavedSettings {
-  preset?: string;
+  preset?: PresetId;
   host: string;
   port: number;
   security: RelaySecurity;
@@ -59,7 +59,7 @@ export class RelayCheckService {
   async check(organizationId: string, request: CheckRequest, actor: Actor, onStep?: (step: FlightCheckStep) => void): Promise<CheckResult> {
     const { relay } = await this.relays.find(organizationId);
     const ownAddress = actor.kind === 'user' ? actor.email : undefined;
-    let target: UnsavedSettings & { password?: string; preset?: string };
+    let target: UnsavedSettings & { password?: string; preset?: PresetId };
     let savedVersion: number | null = null;
     if (request.settings) {
       const s = request.settings;

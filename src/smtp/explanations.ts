@@ -7,7 +7,7 @@
  * Catalog text never contains a server's words. A server's reply is returned apart, as
  * `reply`, and only when it is a real SMTP reply, sanitized and cut to REPLY_MAX_LENGTH characters.
  */
-import type { Locale } from '../glossary.ts';
+import type { Locale, PresetId } from '../glossary.ts';
 import type { SmtpFailure } from './failure.ts';
 import { sanitizeServerText } from './failure.ts';
 import { classify } from './reply-classification.ts';
@@ -19,7 +19,7 @@ export { EXPLANATIONS, type ExplanationId };
 
 export interface ExplainOptions {
   /** The relay's preset id, for provider-specific steps. */
-  preset?: string;
+  preset?: PresetId;
   locale: Locale;
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { detectSecurity, explainStep, firstFailure, passed, runFlightCheck } from './flight-check.ts';
 import type { StepExplanationId as ExplanationId, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckStep, StepId } from './flight-check.ts';
+import type { PresetId } from '../glossary.ts';
 import { postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
 import { startSmtpFixture, startNonSmtpServer, HTTP_BAD_REQUEST } from '../../test/support/smtp-fixture.ts';
 import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
@@ -217,7 +218,7 @@ describe('flight check: TLS', () => {
 });
 
 describe('flight check: authentication', () => {
-  const cases: { name: string; reply: { code: number; text: string }; preset?: string; explanation: ExplanationId }[] = [
+  const cases: { name: string; reply: { code: number; text: string }; preset?: PresetId; explanation: ExplanationId }[] = [
     { name: 'wrong password (535 5.7.8)', reply: { code: 535, text: '5.7.8 Username and Password not accepted.' }, explanation: 'auth-failed' },
     {
       name: 'Gmail app password required (534-5.7.9)',

@@ -17,34 +17,15 @@
  *               figure for a regular account is used. `basis` tells the owner where each
  *               figure comes from and what their own plan may allow.
  */
-import type { Locale } from '../../glossary.ts';
+import { PRESET_IDS, type Locale, type PresetId } from '../../glossary.ts';
 
 /** `tls`: implicit TLS from the first byte (port 465). `starttls`: upgrade after EHLO (587, 25, 2525). */
 export type Security = 'tls' | 'starttls' | 'none';
 
 export type Localized = Readonly<Record<Locale, string>>;
 
-export const PRESET_IDS = [
-  'gmail',
-  'google-workspace',
-  'microsoft-365',
-  'outlook',
-  'sendgrid',
-  'mailgun',
-  'amazon-ses',
-  'brevo',
-  'mailjet',
-  'postmark',
-  'ovh',
-  'infomaniak',
-  'ionos',
-  'zoho',
-  'scaleway',
-  'custom',
-] as const;
-
-/** Display order of the presets is the order of this list. */
-export type PresetId = (typeof PRESET_IDS)[number];
+/** The ids live in the glossary, which the explanation catalog's provider steps are keyed by too. */
+export { PRESET_IDS, type PresetId };
 
 export interface Endpoint {
   readonly port: number;

@@ -1,5 +1,5 @@
 // The shape of one entry of the explanation catalog (see ../explanations.ts).
-import type { Locale } from '../../glossary.ts';
+import type { Locale, PresetId } from '../../glossary.ts';
 
 export type Localized = Readonly<Record<Locale, string>>;
 
@@ -18,5 +18,5 @@ export interface Explanation {
   /** How to fix it, as concrete steps. */
   readonly fix: LocalizedSteps;
   /** Provider-specific cause or steps, by preset id (gmail, microsoft-365, sendgrid…). */
-  readonly byPreset?: Readonly<Partial<Record<string, PresetVariant>>>;
+  readonly byPreset?: Readonly<Partial<Record<PresetId, PresetVariant>>>;
 }

@@ -5,7 +5,7 @@
  * classification table can produce from a failure; these come from the check's own
  * observations, so they live here, in the catalog's shape and languages.
  */
-import type { Locale } from '../../glossary.ts';
+import type { Locale, PresetId } from '../../glossary.ts';
 import { explainById } from '../explanations.ts';
 import type { ExplainedFailure, Explanation, ExplanationId } from '../explanations.ts';
 import { sanitizeServerText } from '../failure.ts';
@@ -152,7 +152,7 @@ function isCheckExplanation(id: string): id is CheckExplanationId {
 /** Renders either kind of explanation in the owner's language, quoting the server's reply when given. */
 export function explainStep(
   id: StepExplanationId,
-  options: { locale: Locale; preset?: string },
+  options: { locale: Locale; preset?: PresetId },
   failure?: Pick<SmtpFailure, 'code' | 'enhanced' | 'text'>,
 ): StepExplanation {
   if (!isCheckExplanation(id)) return explainById(id, options, failure);

@@ -8,7 +8,7 @@
  * the check's answer is held back until that much time has really passed.
  */
 import type { Clock } from '../../clock.ts';
-import type { Locale } from '../../glossary.ts';
+import type { Locale, PresetId } from '../../glossary.ts';
 import { explain } from '../explanations.ts';
 import type { SmtpFailure } from '../failure.ts';
 import { explainStep } from './check-explanations.ts';
@@ -50,7 +50,7 @@ export class StepRecorder {
       security: Security;
       mode?: CheckMode;
       locale: Locale;
-      preset?: string;
+      preset?: PresetId;
       clock: Clock;
       onStep?: (step: FlightCheckStep) => void;
       /** The caller's deadline: a step failing once it fired failed because of it. */

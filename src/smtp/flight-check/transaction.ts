@@ -5,6 +5,7 @@
  */
 import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 import type { Clock } from '../../clock.ts';
+import type { PresetId } from '../../glossary.ts';
 import type { SmtpTarget } from '../address-guard.ts';
 import type { ExplanationId } from '../explanations.ts';
 import { classify } from '../reply-classification.ts';
@@ -16,7 +17,7 @@ import type { Capabilities, FlightCheckInput, FlightCheckReport, StepData, StepI
 /** Refusals a server gives at RCPT TO that are about the sender (Postfix checks the sender there). */
 const SENDER_REFUSALS: ReadonlySet<ExplanationId> = new Set(['send-as-denied', 'sender-rejected']);
 /** Providers that check send-as rights only once the message is sent. */
-const SEND_AS_CHECKED_AFTER_DATA = new Set(['microsoft-365', 'outlook']);
+const SEND_AS_CHECKED_AFTER_DATA: ReadonlySet<PresetId> = new Set(['microsoft-365', 'outlook']);
 
 export interface TransactionContext {
   io: StepIo;
@@ -51,7 +52,7 @@ export async function checkEnvelope(ctx: TransactionContext): Promise<boolean> {
   // The sender's verdict waits for RCPT TO: some servers refuse the sender only there.
   const senderEnded = r.start();
   const senderOk = () => {
-    const note = SEND_AS_CHECKED_AFTER_DATA.has(input.preset ?? '') && !input.sendTestEmail ? t.senderCheckedAtDelivery : '';
+    const note = input.preset !== undefined && SEND_AS_CHECKED_AFTER_DATA.has(input.preset) && !input.sendTestEmail ? t.senderCheckedAtDelivery : '';
     r.ok('sender', senderStarted, { detail: t.senderOk(shown(from)) + note, data: senderData }, senderEnded.clock);
   };
 

@@ -16,7 +16,7 @@
  *               password). `passed(report)` is true when no step failed.
  */
 import type { Clock } from '../../clock.ts';
-import type { Locale } from '../../glossary.ts';
+import type { Locale, PresetId } from '../../glossary.ts';
 import type { GuardOptions } from '../address-guard.ts';
 import type { SmtpAuthenticator } from '../authenticator.ts';
 import type { StepExplanation } from './check-explanations.ts';
@@ -50,7 +50,7 @@ export interface FlightCheckInput {
   /** Sends a short bilingual test message through the same session once RCPT passed. */
   sendTestEmail?: boolean;
   /** Preset id (gmail, microsoft-365…) for provider-specific explanations. */
-  preset?: string;
+  preset?: PresetId;
   /** Accept a certificate that does not verify, as delivery does when the owner allows it. */
   allowSelfSigned?: boolean;
   locale: Locale;
@@ -155,7 +155,7 @@ export interface FlightCheckReport {
     username?: string;
     fromEmail: string;
     toEmail: string;
-    preset?: string;
+    preset?: PresetId;
     allowSelfSigned: boolean;
   };
   locale: Locale;
