@@ -19,7 +19,7 @@ import { isPostponement, type Postponement, type RouteDecision, type Router } fr
 import { classifySendError } from './send-outcome.ts';
 import { claimMessages } from './sql/claimMessages.ts';
 import { completeMessage } from './sql/completeMessage.ts';
-import { nextWakeUp } from './sql/findMessages.ts';
+import { nextWakeUp } from './sql/nextWakeUp.ts';
 import { releaseLeases } from './sql/releaseLeases.ts';
 import { renewLeases } from './sql/renewLeases.ts';
 

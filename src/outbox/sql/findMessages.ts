@@ -86,36 +86,3 @@ export async function listAttempts(db: Executor, messageId: string): Promise<Att
     .execute();
   return rows.map(toAttempt);
 }
-
-/** Messages waiting or in flight, for the queue-depth gauge. */
-export async function countQueued(db: Executor): Promise<Record<'queued' | 'deferred' | 'sending', number>> {
-  const rows = await db
-    .selectFrom('messages')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', ['queued', 'deferred', 'sending'])
-    .groupBy('status')
-    .execute();
-  const counts = { queued: 0, deferred: 0, sending: 0 };
-  for (const r of rows) counts[r.status as keyof typeof counts] = Number(r.n);
-  return counts;
-}
-
-/**
- * When the dispatcher next has something to do: the earliest due time or lease expiry,
- * leaving out organizations it does not claim for at the moment.
- */
-export async function nextWakeUp(db: Executor, excludeOrganizations: readonly string[] = []): Promise<number | undefined> {
-  const due = await db
-    .selectFrom('messages')
-    .select((eb) => eb.fn.min<number>('next_attempt_at').as('at'))
-    .where('status', 'in', ['queued', 'deferred'])
-    .$if(excludeOrganizations.length > 0, (q) => q.where('organization_id', 'not in', excludeOrganizations))
-    .executeTakeFirst();
-  const lease = await db
-    .selectFrom('messages')
-    .select((eb) => eb.fn.min<number>('lease_expires_at').as('at'))
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  const times = [due?.at, lease?.at].filter((t): t is number => t !== null && t !== undefined).map(Number);
-  return times.length > 0 ? Math.min(...times) : undefined;
-}
