@@ -11,7 +11,7 @@ import type { Mailbox } from './outbox/message.ts';
 import { MessageQueryService } from './outbox/message-query.service.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/retry-policy.ts';
 import type { Router } from './outbox/router.ts';
-import { countQueued } from './outbox/sql/countQueued.ts';
+import { countQueued } from './outbox/outbox.ts';
 import { countRelaysByStatus } from './relays/relay-statuses.ts';
 import { notifyOutbox } from './outbox/wake-channel.ts';
 import { DEFAULT_RELAY_HEALTH, RelayHealth, type RelayHealthSettings } from './relays/relay-health.ts';

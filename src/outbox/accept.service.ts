@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
-import { findOrganization } from '../tenants/organization.repository.ts';
+import { findOrganization } from '../tenants/tenants.ts';
 import { estimateSize, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
 import { findByIdempotencyKey, findContent, findMessage } from './sql/findMessages.ts';
 import { insertMessage } from './sql/insertMessage.ts';

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MESSAGE_STATUSES, type Locale, type PresetId } from '../glossary.ts';
 import { readerLocale } from '../api/reader-locale.ts';
-import { findRelayByOrganization } from '../relays/relay.repository.ts';
 import type { Relais } from '../relais.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
@@ -193,7 +192,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         let context: { locale: Locale; preset?: PresetId } = { locale: 'fr' };
         if (attempts.some(isExplained)) {
           const org = await relais.organizations.get(orgId);
-          const preset = (await findRelayByOrganization(relais.store.db, orgId))?.preset;
+          const preset = (await relais.relays.find(orgId)).relay?.preset;
           context = { locale: readerLocale(request.headers['accept-language'], org.locale), ...(preset ? { preset } : {}) };
         }
         return { ...presentMessage(message), recipients, history: attempts.map((a) => presentAttempt(a, context)) };

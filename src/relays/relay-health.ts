@@ -15,15 +15,11 @@
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { SendFeedback } from '../outbox/router.ts';
-import { insertEvent } from '../outbox/sql/events.ts';
-import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
-import { queueSystemMessage } from '../outbox/system-message.ts';
+import { queueSystemMessage, recordEvent, releaseWaitingMail } from '../outbox/outbox.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { SystemActor } from '../tenants/actor.ts';
-import { recordAudit } from '../tenants/audit.repository.ts';
-import { listMembers } from '../tenants/member.repository.ts';
-import { findOrganization } from '../tenants/organization.repository.ts';
+import { findOrganization, listOwners, recordAudit } from '../tenants/tenants.ts';
 import type { Organization } from '../tenants/organization.ts';
 import { failingAlert, recoveredAlert, type AlertText } from './relay-alert.ts';
 import {
@@ -207,7 +203,7 @@ export class RelayHealth {
     const opened = await db.transaction().execute(async (tx) => {
       if (!(await markRelayFailing(tx, { relayId: relay.id, version: relay.version, now, nextProbeAt: now + this.probeDelayMs(0) }))) return false;
       const data = { relayId: relay.id, version: relay.version, errorCode, reply: feedback.reply, policy: relay.fallbackPolicy };
-      await insertEvent(tx, { organizationId: relay.organizationId, type: 'relay.failing', data, at: now });
+      await recordEvent(tx, { organizationId: relay.organizationId, type: 'relay.failing', data, at: now });
       await recordAudit(tx, { organizationId: relay.organizationId, actor: HEALTH_ACTOR, action: 'relay.failing', target: 'smtp-relay', details: data, at: now });
       await this.alertOwners(tx, relay.organizationId, now, (org) =>
         failingAlert({
@@ -224,7 +220,7 @@ export class RelayHealth {
         }),
       );
       // Mail waiting for a retry follows the policy now rather than at its next retry.
-      await rescheduleDeferred(tx, { organizationId: relay.organizationId, now });
+      await releaseWaitingMail(tx, { organizationId: relay.organizationId, now, which: 'all' });
       return true;
     });
     if (!opened) return;
@@ -240,7 +236,7 @@ export class RelayHealth {
     const recovered = await db.transaction().execute(async (tx) => {
       if (!(await markRelayRecovered(tx, { relayId: relay.id, version: relay.version, now }))) return false;
       const data = { relayId: relay.id, version: relay.version, by, failingSince: new Date(since).toISOString() };
-      await insertEvent(tx, { organizationId: relay.organizationId, type: 'relay.recovered', data, at: now });
+      await recordEvent(tx, { organizationId: relay.organizationId, type: 'relay.recovered', data, at: now });
       await recordAudit(tx, { organizationId: relay.organizationId, actor: HEALTH_ACTOR, action: 'relay.recovered', target: 'smtp-relay', details: data, at: now });
       await this.alertOwners(tx, relay.organizationId, now, (org) =>
         recoveredAlert({
@@ -253,7 +249,7 @@ export class RelayHealth {
           settingsUrl: this.settingsUrl(),
         }),
       );
-      await rescheduleDeferred(tx, { organizationId: relay.organizationId, now });
+      await releaseWaitingMail(tx, { organizationId: relay.organizationId, now, which: 'all' });
       return true;
     });
     if (!recovered) return;
@@ -265,7 +261,7 @@ export class RelayHealth {
   private async alertOwners(tx: Executor, organizationId: string, now: number, compose: (org: Organization) => AlertText): Promise<void> {
     const org = await findOrganization(tx, organizationId);
     if (!org) return;
-    const owners = (await listMembers(tx, organizationId)).filter((m) => m.role === 'owner');
+    const owners = await listOwners(tx, organizationId);
     if (owners.length === 0) this.deps.logger.warn({ organizationId }, 'relay alert not sent: the organization has no owner');
     const { subject, text } = compose(org);
     for (const owner of owners) {

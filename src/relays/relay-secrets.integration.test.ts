@@ -16,7 +16,7 @@ import { fixedSecretKeys, secretKeysFromConfig } from '../secrets/key-source.ts'
 import { generateSecretKey, KeyRing } from '../secrets/key-ring.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { insertOrganization } from '../tenants/organization.repository.ts';
+import { OrganizationService } from '../tenants/organization.service.ts';
 import { findRelayByOrganization } from './relay.repository.ts';
 import { RelayService } from './relay.service.ts';
 import type { SecretKeys } from '../secrets/key-source.ts';
@@ -45,7 +45,9 @@ const SETTINGS = {
 };
 
 async function addOrganization(store: Store, id: string): Promise<void> {
-  await insertOrganization(store.db, { id, name: id, locale: 'fr', features: { customSmtp: true }, createdAt: 0, updatedAt: 0 });
+  const organizations = new OrganizationService(store.db, systemClock);
+  await organizations.create({ id, name: id });
+  await organizations.update(id, { features: { customSmtp: true } });
 }
 
 for (const dialect of await dialects()) {

@@ -11,7 +11,6 @@ import { AcceptService } from '../outbox/accept.service.ts';
 import { fixedSecretKeys } from '../secrets/key-source.ts';
 import { generateSecretKey, KeyRing } from '../secrets/key-ring.ts';
 import { OrganizationService } from '../tenants/organization.service.ts';
-import { insertOrganization } from '../tenants/organization.repository.ts';
 import { RelayService } from './relay.service.ts';
 
 const ACTOR = { kind: 'system', name: 'tests' } as const;
@@ -53,7 +52,9 @@ for (const dialect of await dialects()) {
     afterEach(() => db.drop());
 
     async function organizationWithRelay(id: string): Promise<void> {
-      await insertOrganization(db.store.db, { id, name: id, locale: 'fr', features: { customSmtp: true }, createdAt: 0, updatedAt: 0 });
+      const organizations = new OrganizationService(db.store.db, clock);
+      await organizations.create({ id, name: id });
+      await organizations.update(id, { features: { customSmtp: true } });
       await relays.save(id, settings('École'), ACTOR);
     }
 

@@ -3,16 +3,13 @@
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { insertEvent } from '../outbox/sql/events.ts';
-import { WAITING_FOR_RELAY } from '../outbox/router.ts';
-import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
+import { recordEvent, releaseWaitingMail } from '../outbox/outbox.ts';
 import type { SecretKeys } from '../secrets/key-source.ts';
 import { resolveSmtpTarget } from '../smtp/address-guard.ts';
 import type { TransportSettings } from '../smtp/transport.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { Actor } from '../tenants/actor.ts';
-import { recordAudit } from '../tenants/audit.repository.ts';
-import { findOrganization } from '../tenants/organization.repository.ts';
+import { findOrganization, recordAudit } from '../tenants/tenants.ts';
 import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from './relay.repository.ts';
 import { relayTransportSettings, type RelayConnectionOptions } from './relay-transport.ts';
 import {
@@ -209,7 +206,7 @@ export class RelayService {
       let madeDue = false;
       if (endsIncident) {
         const failingSince = new Date(current.health.failingSince ?? current.statusChangedAt).toISOString();
-        await insertEvent(tx, { organizationId, type: 'relay.recovered', data: { relayId: current.id, version: current.version, by: 'owner', failingSince }, at: now });
+        await recordEvent(tx, { organizationId, type: 'relay.recovered', data: { relayId: current.id, version: current.version, by: 'owner', failingSince }, at: now });
         madeDue = await this.releaseWaiting(tx, organizationId, now, 'all');
       }
       await recordAudit(tx, {
@@ -308,7 +305,7 @@ export class RelayService {
    * caller's transaction says so in its result, and the dispatchers are woken once it commits.
    */
   private async releaseWaiting(tx: Executor, organizationId: string, now: number, which: 'waiting' | 'all' = 'waiting'): Promise<boolean> {
-    return (await rescheduleDeferred(tx, { organizationId, now, ...(which === 'waiting' ? { codes: WAITING_FOR_RELAY } : {}) })) > 0;
+    return releaseWaitingMail(tx, { organizationId, now, which: which === 'waiting' ? 'waiting-for-relay' : 'all' });
   }
 
   /**

@@ -5,8 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Locale } from '../glossary.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { Actor } from './actor.ts';
-import { WAITING_FOR_RELAY } from '../outbox/router.ts';
-import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
+import { releaseWaitingMail } from '../outbox/outbox.ts';
 import { recordAudit } from './audit.repository.ts';
 import { DEFAULT_FEATURES, type Organization, type OrganizationFeatures } from './organization.ts';
 import { findOrganization, insertOrganization, listOrganizations, updateOrganization } from './organization.repository.ts';
@@ -85,7 +84,7 @@ export class OrganizationService {
         const details = Object.fromEntries(flags.map((k) => [k, { from: before.features[k], to: after.features[k] }]));
         await recordAudit(tx, { organizationId: id, actor, action: 'features.updated', target: 'features', details, at });
         // Mail held for the relay, or waiting on its limits, follows the new route at once.
-        if (flags.includes('customSmtp')) madeDue = (await rescheduleDeferred(tx, { organizationId: id, now: at, codes: WAITING_FOR_RELAY })) > 0;
+        if (flags.includes('customSmtp')) madeDue = await releaseWaitingMail(tx, { organizationId: id, now: at, which: 'waiting-for-relay' });
       }
       const fields = (['name', 'locale'] as const).filter((k) => before[k] !== after[k]);
       if (fields.length > 0) {
