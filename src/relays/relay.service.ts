@@ -12,6 +12,7 @@ import type { Actor } from '../tenants/actor.ts';
 import { findOrganization, recordAudit } from '../tenants/tenants.ts';
 import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from './relay.repository.ts';
 import { relayTransportSettings, type RelayConnectionOptions } from './relay-transport.ts';
+import { auditedSettings, changedFields, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
 import {
   CONNECTION_FIELDS,
   HEALTHY,
@@ -19,20 +20,9 @@ import {
   isVerified,
   passwordBoundChanges,
   passwordRequiredReason,
-  sameHost,
   type Relay,
-  type RelayLimitOverrides,
-  type RelaySettings,
   type RelayStatus,
 } from './relay.ts';
-
-/** A PUT: the settings, and the password when the owner typed one. Omitted `limits` keep the stored overrides; null clears them. */
-export interface SaveRelayInput extends Omit<RelaySettings, 'limits'> {
-  limits?: RelayLimitOverrides | null;
-  password?: string;
-}
-
-/** Last error codes of mail waiting for the relay (held, or at a limit): any change of the relay looks at it again. */
 
 export interface RelayServiceDeps {
   db: Db;
@@ -356,68 +346,6 @@ export class RelayService {
       return false;
     }
   }
-}
-
-function settingsOf(input: SaveRelayInput, storedLimits: RelayLimitOverrides | null): RelaySettings {
-  return {
-    preset: input.preset,
-    host: input.host,
-    port: input.port,
-    security: input.security,
-    username: input.username,
-    fromEmail: input.fromEmail,
-    fromName: input.fromName,
-    replyTo: input.replyTo,
-    fallbackPolicy: input.fallbackPolicy,
-    allowSelfSigned: input.allowSelfSigned,
-    limits: input.limits === undefined ? storedLimits : normalizeLimits(input.limits),
-  };
-}
-
-/** Overrides without absent keys, in a stable key order; an empty set is no override. */
-function normalizeLimits(limits: RelayLimitOverrides | null): RelayLimitOverrides | null {
-  if (limits === null) return null;
-  const entries = Object.entries(limits)
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return entries.length === 0 ? null : (Object.fromEntries(entries) as RelayLimitOverrides);
-}
-
-const SETTING_FIELDS = ['preset', 'host', 'port', 'security', 'username', 'fromEmail', 'fromName', 'replyTo', 'fallbackPolicy', 'allowSelfSigned'] as const;
-
-/** Settings that differ between what is stored and what was sent. */
-function changedFields(relay: Relay, input: SaveRelayInput): ((typeof SETTING_FIELDS)[number] | 'limits')[] {
-  const changed: ((typeof SETTING_FIELDS)[number] | 'limits')[] = SETTING_FIELDS.filter((field) =>
-    field === 'host' ? !sameHost(relay.host, input.host) : relay[field] !== input[field],
-  );
-  if (input.limits !== undefined && JSON.stringify(normalizeLimits(input.limits)) !== JSON.stringify(normalizeLimits(relay.limits))) changed.push('limits');
-  return changed;
-}
-
-/** After a check: a pass makes an unverified relay ready (off), a failure makes a ready one unverified. In-use statuses are relay health's. */
-function statusAfterCheck(status: RelayStatus, passed: boolean): RelayStatus {
-  if (passed && status === 'unverified') return 'off';
-  // The owner checked a failing relay and it passes: the incident ends, the relay is used again.
-  if (passed && status === 'failing') return 'active';
-  if (!passed && status === 'off') return 'unverified';
-  return status;
-}
-
-/** What the audit log keeps of the settings: never the password. */
-function auditedSettings(relay: Relay): Record<string, unknown> {
-  return {
-    preset: relay.preset,
-    host: relay.host,
-    port: relay.port,
-    security: relay.security,
-    username: relay.username,
-    fromEmail: relay.fromEmail,
-    fromName: relay.fromName,
-    replyTo: relay.replyTo,
-    fallbackPolicy: relay.fallbackPolicy,
-    allowSelfSigned: relay.allowSelfSigned,
-    limits: relay.limits,
-  };
 }
 
 function relayNotFound(organizationId: string): AppError {
