@@ -23,7 +23,7 @@
  * limits        The provider's caps (per second, minute, hour, day; connections) from the preset,
  *               which the owner may override per relay; the queue paces sends to stay within them.
  */
-import type { PresetId } from './presets.ts';
+import type { PresetId } from '../glossary.ts';
 
 export type RelayStatus = 'off' | 'unverified' | 'active' | 'failing';
 export type RelaySecurity = 'tls' | 'starttls' | 'none';
