@@ -83,6 +83,7 @@ const envSchema = z.object({
   RELAIS_RELAY_CONNECT_TIMEOUT_SECONDS: seconds.default(10),
   RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: seconds.default(15),
   RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: seconds.default(60),
+  RELAIS_RELAY_SEND_TIMEOUT_SECONDS: seconds.default(120),
 });
 
 export interface Config {
@@ -116,6 +117,11 @@ export interface Config {
   readonly relayFailureThreshold: number;
   /** Per-stage timeouts of connections to organizations' relays, in milliseconds. */
   readonly relayTimeouts: { readonly connection: number; readonly greeting: number; readonly socket: number };
+  /**
+   * Overall deadline of one relay transaction (connect → QUIT) in milliseconds, whatever the
+   * idle timeouts say: a delivery, a probe or a check through an organization's relay.
+   */
+  readonly relaySendTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -179,5 +185,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       greeting: Math.round(e.RELAIS_RELAY_GREETING_TIMEOUT_SECONDS * 1000),
       socket: Math.round(e.RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS * 1000),
     }),
+    relaySendTimeoutMs: Math.round(e.RELAIS_RELAY_SEND_TIMEOUT_SECONDS * 1000),
   });
 }

@@ -84,6 +84,24 @@ export const connectionExplanations = {
     },
   },
 
+  'relay-timeout': {
+    title: { fr: 'Le serveur a mis trop de temps', en: 'The server took too long' },
+    cause: {
+      fr: 'Le serveur répondait, mais si lentement que l’envoi n’était pas terminé au bout du délai maximal qu’accorde Relais à un envoi. Relais a coupé la connexion pour ne pas retenir les autres messages. Un serveur surchargé, un filtrage qui ralentit volontairement les connexions (anti-spam) ou un équipement sur le trajet en sont les causes habituelles.',
+      en: 'The server was answering, but so slowly that the send was not finished within the longest time Relais gives one send. Relais cut the connection so that other messages are not held up. An overloaded server, filtering that slows connections down on purpose (anti-spam) or something on the way are the usual causes.',
+    },
+    fix: {
+      fr: [
+        'Rien à faire si cela arrive une fois : Relais réessaie, et selon votre réglage le message part par l’expéditeur de la plateforme.',
+        'Si cela se répète, consultez la page d’état de votre fournisseur ou demandez à l’administrateur du serveur pourquoi les connexions de Relais sont ralenties.',
+      ],
+      en: [
+        'Nothing to do if it happens once: Relais retries, and depending on your setting the message leaves through the platform sender.',
+        'If it keeps happening, check your provider’s status page or ask the server’s administrator why Relais’s connections are slowed down.',
+      ],
+    },
+  },
+
   'connection-lost': {
     title: { fr: 'Connexion interrompue', en: 'Connection lost' },
     cause: {
