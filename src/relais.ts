@@ -111,6 +111,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       ...(deps.smtpCa ? { ca: deps.smtpCa } : {}),
       timeouts: config.relayTimeouts,
       dispatchConcurrency: config.dispatchConcurrency,
+      deadlineMs: config.relaySendTimeoutMs,
     },
     onMessagesDue: wakeDispatchers,
   });
@@ -125,6 +126,8 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     messageIdDomain,
     maxAgeSeconds: retryPolicy.maxAgeSeconds,
     transportSettings: (relay) => relays.transportSettings(relay),
+    probeDeadlineMs: config.relaySendTimeoutMs,
+    metrics,
     onMessagesDue: wakeDispatchers,
   });
   const router: Router = new RelayRouter({

@@ -38,7 +38,11 @@ export interface DispatcherDeps {
    * Work that runs beside the queue (relay health probes); `tick` returns when it next has
    * something to do. The loop runs it without waiting for it; `runOnce` waits for it first.
    */
-  housekeeping?: { tick(): Promise<number | undefined> };
+  housekeeping?: {
+    tick(): Promise<number | undefined>;
+    /** Resolves once the work `tick` started in the background (probes) has finished. */
+    settled?(): Promise<void>;
+  };
   workerId?: string;
 }
 
@@ -79,6 +83,7 @@ export class Dispatcher {
    */
   async runOnce(): Promise<number> {
     await this.deps.housekeeping?.tick();
+    await this.deps.housekeeping?.settled?.();
     let handled = 0;
     for (;;) {
       const claimed = await this.claim(this.deps.concurrency);
@@ -100,7 +105,8 @@ export class Dispatcher {
     clearInterval(this.heartbeat);
     await this.loop;
     // A probe under way gets the same grace period as the sends.
-    const pending = [...this.inFlight.values(), ...(this.housekeeping ? [this.housekeeping] : [])];
+    const probes = this.deps.housekeeping?.settled?.();
+    const pending = [...this.inFlight.values(), ...(this.housekeeping ? [this.housekeeping] : []), ...(probes ? [probes] : [])];
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(pending),

@@ -60,7 +60,8 @@ interface SmtpClientError {
   message?: string;
 }
 
-export async function checkConnection(settings: TransportSettings, now: () => number = Date.now): Promise<ConnectionCheckResult> {
+/** `signal`: aborting it destroys the connection (a probe past its deadline). */
+export async function checkConnection(settings: TransportSettings, now: () => number = Date.now, signal?: AbortSignal): Promise<ConnectionCheckResult> {
   const steps: CheckStep[] = [];
   const order: CheckStepName[] =
     settings.security === 'tls' ? ['resolve', 'connect', 'tls', 'greeting', 'auth'] : ['resolve', 'connect', 'greeting', 'tls', 'auth'];
@@ -108,6 +109,9 @@ export async function checkConnection(settings: TransportSettings, now: () => nu
     }
     steps.push({ name: 'connect', status: 'ok', ms: now() - started, detail: `${address}:${settings.port}` });
   }
+  const abort = () => socket.destroy();
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
 
   // tls + greeting (+ EHLO), inside nodemailer's connect()
   const { pool: _pool, maxConnections: _mc, maxMessages: _mm, getSocket: _gs, auth: _auth, ...connectionOptions } = options;
@@ -207,6 +211,7 @@ export async function checkConnection(settings: TransportSettings, now: () => nu
     }
     connection.close();
     socket.destroy();
+    signal?.removeEventListener('abort', abort);
   }
 }
 
