@@ -259,6 +259,7 @@ export class Dispatcher {
       report = { kind: 'failed', outcome: classifySendError(error) };
     }
     const finishedAt = clock.now();
+    const retryNow = report.kind === 'failed' && decision?.retryAtOnce?.({ failureClass: report.outcome.class, errorCode: report.outcome.errorCode }) === true;
     const result = settle({
       recipients: message.recipients,
       report,
@@ -266,6 +267,7 @@ export class Dispatcher {
       createdAt: message.createdAt,
       now: finishedAt,
       policy: this.deps.retryPolicy,
+      retryNow,
     });
     const attempt: Attempt = {
       attempt: message.attempts,
