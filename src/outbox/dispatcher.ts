@@ -249,15 +249,18 @@ export class Dispatcher {
     let route: Route = 'platform';
     let decision: RouteDecision | undefined;
     let report: SendReport;
+    let handedOverAt: number | undefined;
     try {
       const decided = await this.deps.router.decide(message);
       if (isPostponement(decided)) return await this.postpone(message, decided.postpone);
       decision = decided;
       route = decision.route;
+      handedOverAt = performance.now();
       report = await this.send(message, decision);
     } catch (error) {
       report = { kind: 'failed', outcome: classifySendError(error) };
     }
+    const smtpSeconds = handedOverAt === undefined ? undefined : (performance.now() - handedOverAt) / 1000;
     const finishedAt = clock.now();
     const retryNow = report.kind === 'failed' && decision?.retryAtOnce?.({ failureClass: report.outcome.class, errorCode: report.outcome.errorCode }) === true;
     const result = settle({
@@ -286,6 +289,11 @@ export class Dispatcher {
       await this.finish(decision, attempt, result);
     }
     metrics.sendDuration.observe({ route, outcome: attempt.outcome }, (finishedAt - startedAt) / 1000);
+    if (route === 'relay' && smtpSeconds !== undefined) {
+      const timedOut = attempt.errorCode === 'relay-timeout';
+      if (timedOut) metrics.relayDeadlineExpired.inc({ kind: 'delivery' });
+      metrics.relaySendDuration.observe({ outcome: timedOut ? 'timeout' : attempt.outcome }, smtpSeconds);
+    }
     if (!recorded) {
       log.warn('lease lost before the outcome was recorded; another dispatcher owns the message');
       return;
