@@ -116,7 +116,14 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     onMessagesDue: wakeDispatchers,
   });
   const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));
-  const relayLimiter = new RelayLimiter({ db: store.db, clock, dispatchConcurrency: config.dispatchConcurrency, leaseMs: config.leaseSeconds * 1000 });
+  const relayLimiter = new RelayLimiter({
+    db: store.db,
+    clock,
+    dispatchConcurrency: config.dispatchConcurrency,
+    leaseMs: config.leaseSeconds * 1000,
+    // A send still in flight after a quarter of its deadline (10 s at most) makes its relay slow.
+    slowAfterMs: Math.min(10_000, config.relaySendTimeoutMs / 4),
+  });
   const relayHealth = new RelayHealth({
     db: store.db,
     clock,
