@@ -78,6 +78,8 @@ export class RelayLimiter {
   private readonly relays = new Map<string, RelayState>();
   /** Organizations this process does not claim for until the given time. */
   private readonly paused = new Map<string, number>();
+  /** Organizations whose relay found the relays' (or the slow relays') share full; left out of claims while it stays full. */
+  private readonly waitingForShare = new Map<string, { slow: boolean; until: number }>();
   private nextToken = 0;
 
   constructor(private readonly deps: RelayLimiterDeps) {}
@@ -91,6 +93,10 @@ export class RelayLimiter {
     for (const [organizationId, until] of this.paused) {
       if (until > now) out.add(organizationId);
       else this.paused.delete(organizationId);
+    }
+    for (const [organizationId, { slow, until }] of this.waitingForShare) {
+      if (until > now && !this.shareAdmits(slow, now)) out.add(organizationId);
+      else this.waitingForShare.delete(organizationId);
     }
     return [...out];
   }
@@ -107,11 +113,11 @@ export class RelayLimiter {
     // This process already uses every slot: the message waits in the queue (the organization
     // is left out of claims until a send of it finishes and wakes the dispatcher).
     if (state.inFlight.size >= state.slots) return { ok: false, until: now };
-    // The relays together, or the slow ones, hold their whole share: the message waits a moment.
+    // The relays together, or the slow ones, hold their whole share: the message waits, and
+    // the organization is left out of claims until a relay send finishes (a second at most).
     if (!this.shareAdmits(slow, now)) {
-      const until = now + (this.deps.busyRetryMs ?? 1000);
-      this.paused.set(relay.organizationId, until);
-      return { ok: false, until };
+      this.waitingForShare.set(relay.organizationId, { slow, until: now + (this.deps.busyRetryMs ?? 1000) });
+      return { ok: false, until: now };
     }
     const token = (this.nextToken += 1);
     state.inFlight.set(token, now);
