@@ -128,7 +128,13 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     db: store.db,
     clock,
     logger: logger.child({ component: 'relay-health' }),
-    settings: { ...DEFAULT_RELAY_HEALTH, failureThreshold: config.relayFailureThreshold, ...deps.relayHealth },
+    settings: {
+      ...DEFAULT_RELAY_HEALTH,
+      failureThreshold: config.relayFailureThreshold,
+      // A probe or trial under way is never taken for dead before its deadline has passed.
+      probeLeaseSeconds: Math.max(DEFAULT_RELAY_HEALTH.probeLeaseSeconds, Math.ceil(config.relaySendTimeoutMs / 1000) + 30),
+      ...deps.relayHealth,
+    },
     publicUrl: config.publicUrl,
     messageIdDomain,
     maxAgeSeconds: retryPolicy.maxAgeSeconds,

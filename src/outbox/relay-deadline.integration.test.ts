@@ -87,6 +87,9 @@ for (const dialect of await dialects()) {
         assert.ok(!t.app.relais.relayLimiter.excludedOrganizations(t.clock.now()).includes('cfa'));
         assert.deepEqual({ status: relay.status, errorCode: relay.failure?.errorCode, failures: relay.failure?.consecutiveFailures }, { status: 'active', errorCode: c.errorCode, failures: 1 });
         assert.equal(await deadlineExpiries('delivery'), c.timedOut ? 1 : 0);
+        const durations = await t.app.relais.metrics.relaySendDuration.get();
+        const observed = durations.values.find((v) => v.metricName === 'relais_relay_send_duration_seconds_count' && v.labels.outcome === (c.timedOut ? 'timeout' : 'deferred'));
+        assert.equal(observed?.value, 1, 'the relay send time is measured by outcome');
       });
     }
 
