@@ -30,6 +30,9 @@ export interface RelayRouterDeps {
  * relay is `active` — within the relay's limits, else it waits. When the relay is `failing`,
  * the organization's policy applies: `fallback` sends through the platform sender with the
  * organization's address as Reply-To, `hold` keeps the message until the relay works again.
+ * With `fallback`, a message the active relay has just refused for a relay-level reason
+ * (sign-in, send-as, TLS, unreachable, greeting, deadline) is tried again at once through the
+ * platform sender, without waiting for the relay to become `failing`.
  * Otherwise (flag off, no relay, relay off or unverified) the platform sender is used.
  * Turning the flag off, deactivating, deleting or changing the relay therefore takes effect
  * from the next message dispatched, in every process. Relay alerts always take the platform
