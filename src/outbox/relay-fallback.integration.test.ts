@@ -1,8 +1,8 @@
 // One message refused by its relay for a relay-level reason, on a real clock: with
 // `fallback` it leaves through the platform sender within seconds (not after the retry
 // backoff that used to run until three failures made the relay `failing`); with `hold` it
-// waits for the normal retry through the relay. Fixtures: relay 127.0.0.79:587, platform
-// 127.0.0.80:2525.
+// waits for the normal retry through the relay, as does a temporary reply about the message
+// whatever the policy. Fixtures: relay 127.0.0.79:587, platform 127.0.0.80:2525.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../test/support/databases.ts';
@@ -64,6 +64,29 @@ for (const dialect of await dialects()) {
       const state = await relayOf(t, orgId);
       assert.equal(state.status, 'active', 'one failure does not make the relay failing');
       console.log(`# ${dialect}: one message refused with 535 by a fallback relay reached the platform sender ${elapsed} ms after it was accepted`);
+    });
+
+    test('fallback: a temporary reply about the message (451 after DATA) keeps the normal retry through the relay', async () => {
+      const orgId = `cfpa-${dialect}`;
+      await organizationWithRelay(t, { id: orgId, fixture: relay, relay: { fallbackPolicy: 'fallback' } });
+      relay.setScript({ data: () => ({ code: 451, text: '4.3.0 Temporary local problem, try again' }) });
+      try {
+        const delivered = platform.messages.length;
+        const idle = t.app.relais.dispatcher.whenIdle();
+        t.app.relais.dispatcher.start();
+        await idle;
+        const { id } = await submit(t, orgId, `Attestation ${dialect}`);
+        let message = await messageOf(t, orgId, id);
+        for (let i = 0; i < 3 && (message.status === 'queued' || message.status === 'sending'); i += 1) {
+          await t.app.relais.dispatcher.whenIdle();
+          message = await messageOf(t, orgId, id);
+        }
+        assert.deepEqual({ status: message.status, route: message.route, lastErrorCode: message.lastErrorCode }, { status: 'deferred', route: 'relay', lastErrorCode: 'temporary-failure' });
+        assert.ok(Date.parse(message.nextAttemptAt) - Date.now() > 20_000, `retried through the relay at ${message.nextAttemptAt}, after backoff`);
+        assert.equal(platform.messages.length, delivered, 'nothing through the platform sender');
+      } finally {
+        relay.setScript({ auth: () => AUTH_REFUSED });
+      }
     });
 
     test('hold: the refused message is not sent through the platform sender; it waits for the normal retry through the relay', async () => {
