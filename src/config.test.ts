@@ -70,3 +70,10 @@ test("RELAIS_FRAME_ANCESTORS: origins or 'self', anything else named in the erro
     );
   }
 });
+
+test('the overall deadline of a relay transaction: 120 s by default, validated like the other relay timeouts', () => {
+  assert.equal(loadConfig({}).relaySendTimeoutMs, 120_000);
+  assert.equal(loadConfig({ RELAIS_RELAY_SEND_TIMEOUT_SECONDS: '1.5' }).relaySendTimeoutMs, 1500);
+  assert.throws(() => loadConfig({ RELAIS_RELAY_SEND_TIMEOUT_SECONDS: '0' }), /RELAIS_RELAY_SEND_TIMEOUT_SECONDS must be more than 0/);
+  assert.throws(() => loadConfig({ RELAIS_RELAY_SEND_TIMEOUT_SECONDS: 'soon' }), /RELAIS_RELAY_SEND_TIMEOUT_SECONDS must be a number of seconds/);
+});

@@ -118,6 +118,7 @@ const envSchema = z.object({
   RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: seconds.default(15),
   RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: seconds.default(60),
   RELAIS_FRAME_ANCESTORS: frameAncestors.default(["'self'"]),
+  RELAIS_RELAY_SEND_TIMEOUT_SECONDS: seconds.default(120),
 });
 
 export interface Config {
@@ -153,6 +154,11 @@ export interface Config {
   readonly relayTimeouts: { readonly connection: number; readonly greeting: number; readonly socket: number };
   /** Who may frame Relais's pages (CSP frame-ancestors): origins, or 'self'. */
   readonly frameAncestors: readonly string[];
+  /**
+   * Overall deadline of one relay transaction (connect → QUIT) in milliseconds, whatever the
+   * idle timeouts say: a delivery, a probe or a check through an organization's relay.
+   */
+  readonly relaySendTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -217,5 +223,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       socket: Math.round(e.RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS * 1000),
     }),
     frameAncestors: Object.freeze([...e.RELAIS_FRAME_ANCESTORS]),
+    relaySendTimeoutMs: Math.round(e.RELAIS_RELAY_SEND_TIMEOUT_SECONDS * 1000),
   });
 }

@@ -12,6 +12,10 @@ export interface Metrics {
   /** Messages that waited for their relay (held, rate limited, daily quota) without an attempt. */
   postponed: Counter<'reason'>;
   relays: Gauge<'status'>;
+  /** One send through an organization's relay, from handing it over to the final reply or the deadline; outcome sent, deferred, failed or timeout. */
+  relaySendDuration: Histogram<'outcome'>;
+  /** Relay transactions cut off by RELAIS_RELAY_SEND_TIMEOUT_SECONDS; kind delivery or probe. */
+  relayDeadlineExpired: Counter<'kind'>;
 }
 
 export interface MetricSources {
@@ -52,6 +56,19 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
       name: 'relais_messages_postponed_total',
       help: 'Times a message waited for its relay without an attempt, by reason',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    relaySendDuration: new Histogram({
+      name: 'relais_relay_send_duration_seconds',
+      help: 'Time of one send through an organization relay, from handing it over to the final reply or the deadline, by outcome (sent, deferred, failed, timeout)',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    relayDeadlineExpired: new Counter({
+      name: 'relais_relay_deadline_expired_total',
+      help: 'Relay transactions cut off by their overall deadline (RELAIS_RELAY_SEND_TIMEOUT_SECONDS), by kind (delivery, probe)',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     relays: new Gauge({

@@ -117,20 +117,36 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       ...(deps.smtpCa ? { ca: deps.smtpCa } : {}),
       timeouts: config.relayTimeouts,
       dispatchConcurrency: config.dispatchConcurrency,
+      deadlineMs: config.relaySendTimeoutMs,
     },
     onMessagesDue: wakeDispatchers,
   });
   const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));
-  const relayLimiter = new RelayLimiter({ db: store.db, clock, dispatchConcurrency: config.dispatchConcurrency, leaseMs: config.leaseSeconds * 1000 });
+  const relayLimiter = new RelayLimiter({
+    db: store.db,
+    clock,
+    dispatchConcurrency: config.dispatchConcurrency,
+    leaseMs: config.leaseSeconds * 1000,
+    // A send still in flight after a quarter of its deadline (10 s at most) makes its relay slow.
+    slowAfterMs: Math.min(10_000, config.relaySendTimeoutMs / 4),
+  });
   const relayHealth = new RelayHealth({
     db: store.db,
     clock,
     logger: logger.child({ component: 'relay-health' }),
-    settings: { ...DEFAULT_RELAY_HEALTH, failureThreshold: config.relayFailureThreshold, ...deps.relayHealth },
+    settings: {
+      ...DEFAULT_RELAY_HEALTH,
+      failureThreshold: config.relayFailureThreshold,
+      // A probe or trial under way is never taken for dead before its deadline has passed.
+      probeLeaseSeconds: Math.max(DEFAULT_RELAY_HEALTH.probeLeaseSeconds, Math.ceil(config.relaySendTimeoutMs / 1000) + 30),
+      ...deps.relayHealth,
+    },
     publicUrl: config.publicUrl,
     messageIdDomain,
     maxAgeSeconds: retryPolicy.maxAgeSeconds,
     probeRelay: relayProber(relays),
+    probeDeadlineMs: config.relaySendTimeoutMs,
+    metrics,
     onMessagesDue: wakeDispatchers,
   });
   const router: Router = new RelayRouter({

@@ -38,7 +38,11 @@ export interface DispatcherDeps {
    * Work that runs beside the queue (relay health probes); `tick` returns when it next has
    * something to do. The loop runs it without waiting for it; `runOnce` waits for it first.
    */
-  housekeeping?: { tick(): Promise<number | undefined> };
+  housekeeping?: {
+    tick(): Promise<number | undefined>;
+    /** Resolves once the work `tick` started in the background (probes) has finished. */
+    settled?(): Promise<void>;
+  };
   workerId?: string;
 }
 
@@ -79,6 +83,7 @@ export class Dispatcher {
    */
   async runOnce(): Promise<number> {
     await this.deps.housekeeping?.tick();
+    await this.deps.housekeeping?.settled?.();
     let handled = 0;
     for (;;) {
       const claimed = await this.claim(this.deps.concurrency);
@@ -100,7 +105,8 @@ export class Dispatcher {
     clearInterval(this.heartbeat);
     await this.loop;
     // A probe under way gets the same grace period as the sends.
-    const pending = [...this.inFlight.values(), ...(this.housekeeping ? [this.housekeeping] : [])];
+    const probes = this.deps.housekeeping?.settled?.();
+    const pending = [...this.inFlight.values(), ...(this.housekeeping ? [this.housekeeping] : []), ...(probes ? [probes] : [])];
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(pending),
@@ -243,16 +249,20 @@ export class Dispatcher {
     let route: Route = 'platform';
     let decision: RouteDecision | undefined;
     let report: SendReport;
+    let handedOverAt: number | undefined;
     try {
       const decided = await this.deps.router.decide(message);
       if (isPostponement(decided)) return await this.postpone(message, decided.postpone);
       decision = decided;
       route = decision.route;
+      handedOverAt = performance.now();
       report = await this.send(message, decision);
     } catch (error) {
       report = { kind: 'failed', outcome: classifySendError(error) };
     }
+    const smtpSeconds = handedOverAt === undefined ? undefined : (performance.now() - handedOverAt) / 1000;
     const finishedAt = clock.now();
+    const retryNow = report.kind === 'failed' && decision?.retryAtOnce?.({ failureClass: report.outcome.class, errorCode: report.outcome.errorCode }) === true;
     const result = settle({
       recipients: message.recipients,
       report,
@@ -260,6 +270,7 @@ export class Dispatcher {
       createdAt: message.createdAt,
       now: finishedAt,
       policy: this.deps.retryPolicy,
+      retryNow,
     });
     const attempt: Attempt = {
       attempt: message.attempts,
@@ -278,6 +289,11 @@ export class Dispatcher {
       await this.finish(decision, attempt, result);
     }
     metrics.sendDuration.observe({ route, outcome: attempt.outcome }, (finishedAt - startedAt) / 1000);
+    if (route === 'relay' && smtpSeconds !== undefined) {
+      const timedOut = attempt.errorCode === 'relay-timeout';
+      if (timedOut) metrics.relayDeadlineExpired.inc({ kind: 'delivery' });
+      metrics.relaySendDuration.observe({ outcome: timedOut ? 'timeout' : attempt.outcome }, smtpSeconds);
+    }
     if (!recorded) {
       log.warn('lease lost before the outcome was recorded; another dispatcher owns the message');
       return;

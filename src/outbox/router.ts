@@ -27,6 +27,12 @@ export interface RouteDecision {
   /** Reply-To to set when the message has none (e.g. the organization's address on fallback). */
   replyTo?: Mailbox;
   transport: SmtpTransport;
+  /**
+   * Whether a failed attempt is tried again at once instead of after backoff, its next route
+   * decided afresh (the organization's relay refused, and its policy sends through the
+   * platform sender instead).
+   */
+  retryAtOnce?: (failure: { failureClass: FailureClass; errorCode: string }) => boolean;
   /** Called exactly once when the attempt is over (sent, failed, or not even tried). */
   finish?: (feedback: SendFeedback) => Promise<void>;
 }

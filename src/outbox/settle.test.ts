@@ -44,3 +44,23 @@ test('every recipient ends sent, failed or pending, and the message outcome agre
     ),
   );
 });
+
+test('a failure the route retries at once (relay refused, organization falls back) is due now, not after backoff; a message past its age fails', () => {
+  const recipients: Recipient[] = [{ position: 0, kind: 'to', address: 'lea@example.org', status: 'pending', reply: null }];
+  const refused = classifySendError({ code: 'EAUTH', command: 'AUTH PLAIN', response: '535 5.7.8 Authentication credentials invalid', responseCode: 535 });
+  const report: SendReport = { kind: 'failed', outcome: refused };
+  const now = 1_000_000_000_000;
+  const base = { recipients, report, attempts: 1, createdAt: now - 1000, now, policy: DEFAULT_RETRY_POLICY, random: () => 0.5 };
+  const later = settle(base);
+  assert.equal(later.outcome, 'deferred');
+  assert.ok(later.retryAt !== undefined && later.retryAt >= now + 24_000, 'normal backoff without retryNow');
+  const atOnce = settle({ ...base, retryNow: true });
+  assert.deepEqual({ outcome: atOnce.outcome, retryAt: atOnce.retryAt, errorCode: atOnce.errorCode, failureClass: atOnce.failureClass }, {
+    outcome: 'deferred',
+    retryAt: now,
+    errorCode: 'auth-failed',
+    failureClass: 'relay-config',
+  });
+  const tooOld = settle({ ...base, createdAt: now - DEFAULT_RETRY_POLICY.maxAgeSeconds * 1000 - 1, retryNow: true });
+  assert.deepEqual({ outcome: tooOld.outcome, errorCode: tooOld.errorCode }, { outcome: 'failed', errorCode: 'retries_exhausted' });
+});

@@ -32,6 +32,12 @@ export function settle(args: {
   now: number;
   policy: RetryPolicy;
   random?: () => number;
+  /**
+   * The recipients still pending are tried again at once rather than after backoff (the
+   * route decided that a failure of this kind sends the message another way, e.g. through
+   * the platform sender when the organization's relay refused it).
+   */
+  retryNow?: boolean;
 }): Settlement {
   const { report } = args;
   const pending = args.recipients.filter((r) => r.status === 'pending');
@@ -63,7 +69,11 @@ export function settle(args: {
   const stillPending = pending.filter((r) => (updates.get(r.position)?.status ?? 'pending') === 'pending');
   let retryAt: number | undefined;
   let exhausted = false;
-  if (stillPending.length > 0) {
+  if (stillPending.length > 0 && args.retryNow) {
+    retryAt = args.now - args.createdAt > args.policy.maxAgeSeconds * 1000 ? undefined : args.now;
+    exhausted = retryAt === undefined;
+    if (exhausted) for (const r of stillPending) updates.set(r.position, { status: 'failed', reply: updates.get(r.position)?.reply ?? null });
+  } else if (stillPending.length > 0) {
     retryAt = nextAttemptAt(args.policy, {
       attempts: args.attempts,
       createdAt: args.createdAt,

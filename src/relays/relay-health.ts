@@ -17,6 +17,9 @@ import type { Logger } from '../logger.ts';
 import type { SendFeedback } from '../outbox/router.ts';
 import { queueSystemMessage, recordEvent, releaseWaitingMail } from '../outbox/outbox.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
+import { REPLY_RULES } from '../smtp/reply-classification.ts';
+import { relayTimeoutError } from '../smtp/transport.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Db, Executor } from '../store/store.ts';
 import type { SystemActor } from '../tenants/actor.ts';
 import { findOrganization, listOwners, recordAudit } from '../tenants/tenants.ts';
@@ -71,13 +74,29 @@ export const PROBED_EXPLANATIONS: readonly ExplanationId[] = [
   'connection-refused',
   'connection-timeout',
   'greeting-timeout',
+  'relay-timeout',
   'host-not-found',
   'not-smtp-server',
   'client-not-allowed',
 ];
 
-/** Temporary failures that still count against the relay: it cannot be reached, or never greets. */
-const UNREACHABLE: ReadonlySet<string> = new Set(['connection-timeout', 'greeting-timeout']);
+/** Temporary failures that still count against the relay: it cannot be reached, never greets, or outlasts the deadline. */
+const UNREACHABLE: ReadonlySet<string> = new Set(['connection-timeout', 'greeting-timeout', 'relay-timeout']);
+
+/**
+ * Explanation ids (stored as attempts' error codes) of relay-level failures: the ones the
+ * classification table calls relay-config, and the unreachable ones. `unexpected-reply` is
+ * left out: it also names temporary failures the table does not know.
+ */
+const RELAY_LEVEL: ReadonlySet<string> = new Set([
+  ...REPLY_RULES.filter((rule) => rule.then.class === 'relay-config' && rule.then.explanation !== 'unexpected-reply').map((rule) => rule.then.explanation),
+  ...UNREACHABLE,
+]);
+
+/** Whether an attempt's error code says the relay itself failed (sign-in, send-as, TLS, unreachable, greeting refused, deadline). */
+export function isRelayLevelFailure(errorCode: string | null): boolean {
+  return errorCode !== null && RELAY_LEVEL.has(errorCode);
+}
 
 /** The failure says the relay itself is unusable (not one message or recipient). */
 export function countsAgainstRelay(feedback: Pick<SendFeedback, 'failureClass' | 'errorCode' | 'outcome'>): boolean {
@@ -111,12 +130,20 @@ export interface RelayHealthDeps {
   maxAgeSeconds: number;
   /** The probe: the flight check of the saved settings up to sign-in (relay-sign-in.ts). */
   probeRelay: ProbeRelay;
+  /** Overall deadline of one probe in milliseconds (RELAIS_RELAY_SEND_TIMEOUT_SECONDS); 120 s by default. */
+  probeDeadlineMs?: number;
+  /** Counts probes cut off by their deadline. */
+  metrics?: Pick<Metrics, 'relayDeadlineExpired'>;
   /** Called once alerts or released mail are committed, to wake the dispatchers. */
   onMessagesDue: () => void;
 }
 
+const DEFAULT_PROBE_DEADLINE_MS = 120_000;
+
 export class RelayHealth {
   private nextPruneAt = 0;
+  /** Probes under way in this process, by relay id: each runs on its own, none waits for another. */
+  private readonly probes = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: RelayHealthDeps) {}
 
@@ -154,7 +181,11 @@ export class RelayHealth {
     return recheck;
   }
 
-  /** Probes the failing relays that are due; returns when it next has something to do. */
+  /**
+   * Starts probes of the failing relays that are due and returns when it next has something
+   * to do, without waiting for them: each probe runs on its own with its own deadline, so a
+   * relay that hangs never delays another relay's probe or recovery.
+   */
   async tick(): Promise<number> {
     const { db, clock } = this.deps;
     const now = clock.now();
@@ -163,21 +194,44 @@ export class RelayHealth {
       await pruneSends(db, now - DAY_MS - HOUR_MS);
     }
     const due = await listDueProbes(db, { now, explanations: PROBED_EXPLANATIONS });
-    await Promise.all(due.map((relay) => this.probe(relay, now)));
+    for (const relay of due) this.startProbe(relay, now);
     const next = await nextProbeAt(db, PROBED_EXPLANATIONS);
     return Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + TICK_INTERVAL_MS);
+  }
+
+  /** Resolves once the probes under way have finished (one-shot runs, tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.probes.size > 0) await Promise.allSettled([...this.probes.values()]);
+  }
+
+  private startProbe(relay: Relay, now: number): void {
+    if (this.probes.has(relay.id)) return;
+    const run = this.probe(relay, now)
+      .catch((error: unknown) => this.deps.logger.error({ relayId: relay.id, err: error }, 'could not record a relay probe'))
+      .finally(() => this.probes.delete(relay.id));
+    this.probes.set(relay.id, run);
   }
 
   private async probe(relay: Relay, now: number): Promise<void> {
     const { db, settings } = this.deps;
     if (!(await claimProbe(db, { relayId: relay.id, version: relay.version, now, leaseUntil: now + settings.probeLeaseSeconds * 1000 }))) return;
+    const deadlineMs = this.deps.probeDeadlineMs ?? DEFAULT_PROBE_DEADLINE_MS;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(relayTimeoutError(deadlineMs)), deadlineMs);
     let result: Awaited<ReturnType<ProbeRelay>>;
     try {
-      result = await this.deps.probeRelay(relay, {});
+      result = await untilAborted(deadline.signal, this.deps.probeRelay(relay, { signal: deadline.signal }));
     } catch (error) {
+      if (deadline.signal.aborted) {
+        this.deps.metrics?.relayDeadlineExpired.inc({ kind: 'probe' });
+        await this.probeFailed(relay, { errorCode: 'relay-timeout', reply: null });
+        return;
+      }
       this.deps.logger.warn({ relayId: relay.id, err: error }, 'relay probe could not run');
       await this.probeFailed(relay, { errorCode: relay.health.lastFailure?.errorCode ?? 'unexpected-reply', reply: null });
       return;
+    } finally {
+      clearTimeout(timer);
     }
     if (result.passed) await this.recover(relay, 'probe');
     else await this.probeFailed(relay, { errorCode: result.errorCode ?? relay.health.lastFailure?.errorCode ?? 'unexpected-reply', reply: result.reply });
@@ -276,6 +330,16 @@ export class RelayHealth {
   private settingsUrl(): string {
     return `${this.deps.publicUrl}/settings/emails`;
   }
+}
+
+/** The probe's result, or the signal's reason as soon as it aborts (a probe that ignores the signal is no longer waited for). */
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function isProbed(relay: Relay): boolean {

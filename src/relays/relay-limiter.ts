@@ -2,10 +2,17 @@
 // minute, hour and day, recipients per day. Counts come from the database (every process);
 // this process also remembers which organizations it cannot serve right now, so the
 // dispatcher leaves their messages in the queue instead of claiming them again and again.
+//
+// No relay, nor any group of relays, can take every slot of the dispatcher (the rule is in
+// relay-limits.ts, `relayShare`): organization relays together hold at most the relay share
+// (the platform route keeps the rest); a relay holds one slot until one of its sends has
+// finished in this process, and only one while it is slow (a send in flight for longer than
+// `slowAfterMs`, or its last send took that long or ran into the deadline); slow relays
+// together hold at most half the relay share.
 import type { Clock } from '../clock.ts';
 import type { PostponeCode } from '../outbox/router.ts';
 import type { Db, Executor } from '../store/store.ts';
-import { checkLimits, countingHorizon, effectiveLimits, isDaily, sendingSlots, type Binding } from './relay-limits.ts';
+import { checkLimits, countingHorizon, effectiveLimits, isDaily, relayShare, sendingSlots, slowShare, type Binding } from './relay-limits.ts';
 import { finishSend, insertSend, lockRelaySlots, messagesLeaveWindowAt, readUsage, recipientsLeaveWindowAt, renewSends } from './relay-sends.repository.ts';
 import type { Relay } from './relay.ts';
 
@@ -18,6 +25,8 @@ export interface RelayLimiterDeps {
   leaseMs: number;
   /** When another process holds every slot of a relay, how long before trying again. */
   busyRetryMs?: number;
+  /** A send in flight this long makes its relay slow (one slot, within the slow share); 10 s by default. */
+  slowAfterMs?: number;
 }
 
 /** A slot held for one send; `finish` must be called once the send is over, whatever happened. */
@@ -52,26 +61,43 @@ export interface RelayUsageView {
 const MAX_LOCAL_PAUSE_MS = 60_000;
 /** In-flight sends never last longer than this; usage counts at least this far back. */
 const IN_FLIGHT_HORIZON_MS = 10 * 60_000;
+const DEFAULT_SLOW_AFTER_MS = 10_000;
+
+/** What this process knows of a relay it sends through. */
+interface RelayState {
+  organizationId: string;
+  /** Slots the relay may hold in this process now (shrunk to one while it is unproven or slow). */
+  slots: number;
+  /** Start time of each send in flight in this process, by slot token. */
+  inFlight: Map<number, number>;
+  /** How long its last finished send took; absent until one finished in this process. */
+  lastSendMs?: number;
+}
 
 export class RelayLimiter {
-  /** Sends in flight in this process, by relay id. */
-  private readonly inFlight = new Map<string, number>();
-  /** Organization and slot count of each relay this process has sent through. */
-  private readonly relays = new Map<string, { organizationId: string; slots: number }>();
+  /** Relays this process has sent through, by relay id. */
+  private readonly relays = new Map<string, RelayState>();
   /** Organizations this process does not claim for until the given time. */
   private readonly paused = new Map<string, number>();
+  /** Organizations whose relay found the relays' (or the slow relays') share full; left out of claims while it stays full. */
+  private readonly waitingForShare = new Map<string, { slow: boolean; until: number }>();
+  private nextToken = 0;
 
   constructor(private readonly deps: RelayLimiterDeps) {}
 
   /** Organizations whose messages this process cannot send now: their relay's slots are all in use here, or it waits for a window. */
   excludedOrganizations(now: number): string[] {
     const out = new Set<string>();
-    for (const [relayId, { organizationId, slots }] of this.relays) {
-      if ((this.inFlight.get(relayId) ?? 0) >= slots) out.add(organizationId);
+    for (const { organizationId, slots, inFlight } of this.relays.values()) {
+      if (inFlight.size >= slots) out.add(organizationId);
     }
     for (const [organizationId, until] of this.paused) {
       if (until > now) out.add(organizationId);
       else this.paused.delete(organizationId);
+    }
+    for (const [organizationId, { slow, until }] of this.waitingForShare) {
+      if (until > now && !this.shareAdmits(slow, now)) out.add(organizationId);
+      else this.waitingForShare.delete(organizationId);
     }
     return [...out];
   }
@@ -81,13 +107,21 @@ export class RelayLimiter {
     const { db, clock, leaseMs } = this.deps;
     const limits = effectiveLimits(relay);
     const slots = sendingSlots(limits, this.deps.dispatchConcurrency);
-    this.relays.set(relay.id, { organizationId: relay.organizationId, slots });
     const now = clock.now();
-    const local = this.inFlight.get(relay.id) ?? 0;
+    const state = this.stateOf(relay);
+    const slow = this.isSlow(state, now);
+    state.slots = slow || state.lastSendMs === undefined ? 1 : slots;
     // This process already uses every slot: the message waits in the queue (the organization
     // is left out of claims until a send of it finishes and wakes the dispatcher).
-    if (local >= slots) return { ok: false, until: now };
-    this.inFlight.set(relay.id, local + 1);
+    if (state.inFlight.size >= state.slots) return { ok: false, until: now };
+    // The relays together, or the slow ones, hold their whole share: the message waits, and
+    // the organization is left out of claims until a relay send finishes (a second at most).
+    if (!this.shareAdmits(slow, now)) {
+      this.waitingForShare.set(relay.organizationId, { slow, until: now + (this.deps.busyRetryMs ?? 1000) });
+      return { ok: false, until: now };
+    }
+    const token = (this.nextToken += 1);
+    state.inFlight.set(token, now);
     let answer: { slotId: number } | { refusal: SlotRefusal };
     try {
       answer = await db.transaction().execute(async (tx) => {
@@ -99,11 +133,11 @@ export class RelayLimiter {
         return { refusal: await this.refusalFor(tx, relay.id, now, verdict.bindings) };
       });
     } catch (error) {
-      this.release(relay.id);
+      state.inFlight.delete(token);
       throw error;
     }
     if ('refusal' in answer) {
-      this.release(relay.id);
+      state.inFlight.delete(token);
       this.paused.set(relay.organizationId, Math.min(answer.refusal.until, now + MAX_LOCAL_PAUSE_MS));
       return { ok: false, ...answer.refusal };
     }
@@ -117,10 +151,12 @@ export class RelayLimiter {
           finished = true;
           // The database first: a send that finds the local slot free must not find it still
           // taken in the database.
+          const at = clock.now();
           try {
-            await finishSend(db, slotId, { at: clock.now(), acceptedRecipients });
+            await finishSend(db, slotId, { at, acceptedRecipients });
           } finally {
-            this.release(relay.id);
+            state.lastSendMs = at - now;
+            state.inFlight.delete(token);
           }
         },
       },
@@ -129,7 +165,7 @@ export class RelayLimiter {
 
   /** Keeps the slots of sends still in flight, with the messages' leases. */
   async renew(messageIds: string[], until: number): Promise<void> {
-    if ([...this.inFlight.values()].every((n) => n === 0)) return;
+    if ([...this.relays.values()].every((r) => r.inFlight.size === 0)) return;
     await renewSends(this.deps.db, messageIds, until);
   }
 
@@ -177,9 +213,34 @@ export class RelayLimiter {
     return { until, code: daily ? 'relay_daily_quota' : 'relay_rate_limited' };
   }
 
-  private release(relayId: string): void {
-    const n = (this.inFlight.get(relayId) ?? 1) - 1;
-    if (n <= 0) this.inFlight.delete(relayId);
-    else this.inFlight.set(relayId, n);
+  private stateOf(relay: Relay): RelayState {
+    const known = this.relays.get(relay.id);
+    if (known) {
+      known.organizationId = relay.organizationId;
+      return known;
+    }
+    const state: RelayState = { organizationId: relay.organizationId, slots: 1, inFlight: new Map() };
+    this.relays.set(relay.id, state);
+    return state;
+  }
+
+  /** A send of the relay has been in flight for `slowAfterMs`, or its last one took that long (or hit the deadline). */
+  private isSlow(state: RelayState, now: number): boolean {
+    const slowAfter = this.deps.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
+    if ((state.lastSendMs ?? 0) >= slowAfter) return true;
+    for (const startedAt of state.inFlight.values()) if (now - startedAt >= slowAfter) return true;
+    return false;
+  }
+
+  /** Whether one more relay send (of a slow relay when `slow`) fits in the relays' share of the dispatcher's slots. */
+  private shareAdmits(slow: boolean, now: number): boolean {
+    const concurrency = this.deps.dispatchConcurrency;
+    let total = 0;
+    let slowTotal = 0;
+    for (const state of this.relays.values()) {
+      total += state.inFlight.size;
+      if (slow && this.isSlow(state, now)) slowTotal += state.inFlight.size;
+    }
+    return total < relayShare(concurrency) && (!slow || slowTotal < slowShare(concurrency));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkLimits, countingHorizon, DAY_MS, effectiveLimits, MINUTE_MS, sendingSlots, type RelayUsage } from './relay-limits.ts';
+import { checkLimits, countingHorizon, DAY_MS, effectiveLimits, MINUTE_MS, relayShare, sendingSlots, slowShare, type RelayUsage } from './relay-limits.ts';
 
 const idle: RelayUsage = {
   inFlight: 0,
@@ -23,6 +23,18 @@ describe('relay limits', () => {
     assert.equal(overridden.recipientsPerDay, 9000);
     assert.equal(overridden.maxConnections, 4);
     assert.equal(effectiveLimits({ preset: 'custom', limits: null }).maxConnections, 2);
+  });
+
+  test('relays together leave a quarter of the slots to the platform route; slow relays hold half the relay share', () => {
+    const shares = [1, 2, 4, 8, 16, 32].map((n) => [n, relayShare(n), slowShare(n)]);
+    assert.deepEqual(shares, [
+      [1, 1, 1],
+      [2, 1, 1],
+      [4, 3, 1],
+      [8, 6, 3],
+      [16, 12, 6],
+      [32, 24, 12],
+    ]);
   });
 
   test('a relay holds at most half of the dispatcher’s slots, and at least one', () => {

@@ -51,6 +51,25 @@ export function sendingSlots(limits: Pick<RelayLimits, 'maxConnections'>, dispat
   return Math.max(1, Math.min(limits.maxConnections, Math.floor(dispatchConcurrency / 2)));
 }
 
+/**
+ * Slots of one dispatcher that organization relays may hold together: all but a reserve of a
+ * quarter (at least one) that only the platform route (platform and fallback mail, relay
+ * alerts) can use, so no number of slow relays ever stops the platform's own mail. A
+ * dispatcher with a single slot cannot reserve one.
+ */
+export function relayShare(dispatchConcurrency: number): number {
+  return Math.max(1, dispatchConcurrency - Math.max(1, Math.floor(dispatchConcurrency / 4)));
+}
+
+/**
+ * Slots that slow relays (a send in flight for long, or a last send that took long or ran
+ * into the deadline) may hold together: half the relay share, at least one, so healthy
+ * relays keep the other half however many relays are slow.
+ */
+export function slowShare(dispatchConcurrency: number): number {
+  return Math.max(1, Math.floor(relayShare(dispatchConcurrency) / 2));
+}
+
 /** What a relay has used, counted from every process's sends. */
 export interface RelayUsage {
   /** Sends in flight now (slots taken). */

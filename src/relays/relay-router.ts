@@ -5,7 +5,7 @@ import type { Mailbox, ClaimedMessage } from '../outbox/message.ts';
 import type { Postponement, RouteDecision, Router } from '../outbox/router.ts';
 import type { SmtpTransport, TransportSettings } from '../smtp/transport.ts';
 import type { Executor } from '../store/store.ts';
-import type { RelayHealth } from './relay-health.ts';
+import { countsAgainstRelay, isRelayLevelFailure, type RelayHealth } from './relay-health.ts';
 import type { RelayLimiter } from './relay-limiter.ts';
 import { findRoutingView } from './relay.repository.ts';
 import type { RelayPools } from './relay-pools.ts';
@@ -30,6 +30,9 @@ export interface RelayRouterDeps {
  * relay is `active` — within the relay's limits, else it waits. When the relay is `failing`,
  * the organization's policy applies: `fallback` sends through the platform sender with the
  * organization's address as Reply-To, `hold` keeps the message until the relay works again.
+ * With `fallback`, a message the active relay has just refused for a relay-level reason
+ * (sign-in, send-as, TLS, unreachable, greeting, deadline) is tried again at once through the
+ * platform sender, without waiting for the relay to become `failing`.
  * Otherwise (flag off, no relay, relay off or unverified) the platform sender is used.
  * Turning the flag off, deactivating, deleting or changing the relay therefore takes effect
  * from the next message dispatched, in every process. Relay alerts always take the platform
@@ -47,23 +50,32 @@ export class RelayRouter implements Router {
       if (relay) pools.release(relay.id);
       return this.platform();
     }
-    if (relay.status === 'active') return this.throughRelay(message, relay, false);
+    if (relay.status === 'active') {
+      // The relay refused this very message for a relay-level reason (sign-in, send-as, TLS,
+      // unreachable, greeting, deadline): with `fallback` it leaves through the platform
+      // sender now, while relay health counts towards `failing` as for any failure.
+      if (relay.fallbackPolicy === 'fallback' && message.route === 'relay' && isRelayLevelFailure(message.lastErrorCode)) return this.fallback(relay);
+      return this.throughRelay(message, relay, false);
+    }
 
     const now = clock.now();
     if (health.trialDue(relay, now) && (await health.claimTrial(relay, now))) return this.throughRelay(message, relay, true);
     // Connections opened with settings that fail are of no use until the relay recovers.
     pools.release(relay.id);
-    if (relay.fallbackPolicy === 'fallback') {
-      const { platformFrom, platformTransport } = this.deps;
-      return {
-        route: 'fallback',
-        from: platformFrom,
-        envelopeFrom: platformFrom.address,
-        replyTo: { name: relay.fromName, address: relay.replyTo ?? relay.fromEmail },
-        transport: platformTransport,
-      };
-    }
+    if (relay.fallbackPolicy === 'fallback') return this.fallback(relay);
     return { postpone: { until: health.holdUntil(relay, now), code: 'relay_held' } };
+  }
+
+  /** Through the platform sender, with the organization's address as Reply-To. */
+  private fallback(relay: Relay): RouteDecision {
+    const { platformFrom, platformTransport } = this.deps;
+    return {
+      route: 'fallback',
+      from: platformFrom,
+      envelopeFrom: platformFrom.address,
+      replyTo: { name: relay.fromName, address: relay.replyTo ?? relay.fromEmail },
+      transport: platformTransport,
+    };
   }
 
   excludedOrganizations(now: number): string[] {
@@ -94,6 +106,8 @@ export class RelayRouter implements Router {
       envelopeFrom: relay.fromEmail,
       ...(relay.replyTo ? { replyTo: { address: relay.replyTo } } : {}),
       transport,
+      // A relay-level refusal is tried again at once when the organization falls back.
+      retryAtOnce: (failure) => relay.fallbackPolicy === 'fallback' && countsAgainstRelay({ outcome: 'deferred', ...failure }),
       finish: async (feedback) => {
         try {
           await answer.slot.finish(feedback.acceptedRecipients);

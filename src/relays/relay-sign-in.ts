@@ -34,6 +34,8 @@ export function relayCheckDeps(connection: RelayConnectionOptions, ca = connecti
     guard: { allowedPorts: connection.allowedPorts, allowPrivate: connection.allowPrivate, ...(connection.resolver ? { resolver: connection.resolver } : {}) },
     ...(ca ? { ca } : {}),
     ...(connection.timeouts ? { timeouts: connection.timeouts } : {}),
+    // A check or verification has the same overall deadline as a delivery (a caller's own signal replaces it).
+    ...(connection.deadlineMs ? { signal: AbortSignal.timeout(connection.deadlineMs) } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export interface RelayConnectionOptions {
   timeouts?: TransportSettings['timeouts'];
   /** The dispatcher's slots: a relay's pool never opens more connections than the relay may hold slots. */
   dispatchConcurrency?: number;
+  /** RELAIS_RELAY_SEND_TIMEOUT_SECONDS in milliseconds: the overall deadline of one send or probe. */
+  deadlineMs?: number;
 }
 
 export function relayTransportSettings(relay: RelaySettings, password: string, options: RelayConnectionOptions): TransportSettings {
@@ -34,6 +36,7 @@ export function relayTransportSettings(relay: RelaySettings, password: string, o
     ...(options.ca ? { ca: options.ca } : {}),
     maxConnections: sendingSlots(effectiveLimits(relay), options.dispatchConcurrency ?? Number.POSITIVE_INFINITY),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     // Owner-typed host: resolved and checked by the address guard before every connection,
     // so a name that later resolves to an internal address (DNS rebinding) is refused.
     resolveAddress: async () => (await resolveSmtpTarget(relay.host, relay.port, guard)).address,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { fromNodemailerError, parseSmtpReply, sanitizeServerText } from './failure.ts';
 import { REPLY_MAX_LENGTH } from './reply-sanitize.ts';
+import { relayTimeoutError } from './transport.ts';
 
 /** An error shaped as nodemailer's smtp-connection builds them (_formatError). */
 function nodemailerError(fields: Record<string, unknown>): Error {
@@ -217,6 +218,12 @@ describe('fromNodemailerError', () => {
       network: 'SOCKET_TIMEOUT',
       text: 'Timeout',
     });
+  });
+
+  test('a transaction cut off by its overall deadline is RELAY_TIMEOUT, whatever step it was in', () => {
+    const error = relayTimeoutError(2000);
+    assert.deepEqual(fromNodemailerError(error), { stage: 'connect', network: 'RELAY_TIMEOUT', text: error.message });
+    assert.equal(fromNodemailerError(error, { stage: 'message' }).stage, 'message');
   });
 
   test('client-side errors: credentials, OAuth2, size, addresses', () => {

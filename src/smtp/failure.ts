@@ -15,6 +15,7 @@
  * which decides retries and relay health, and of the explanation catalog shown to owners.
  */
 import { REPLY_MAX_LENGTH, sanitizeReply } from './reply-sanitize.ts';
+import { RELAY_TIMEOUT_CODE } from './transport.ts';
 
 export type SmtpStage = 'dns' | 'connect' | 'greeting' | 'tls' | 'ehlo' | 'auth' | 'mail' | 'rcpt' | 'data' | 'message';
 
@@ -39,6 +40,8 @@ export type NetworkFailure =
   | 'CONNECTION_CLOSED'
   /** The server went silent in the middle of a session. */
   | 'SOCKET_TIMEOUT'
+  /** relay_timeout: the whole transaction outlasted its overall deadline (a server trickling its replies). */
+  | 'RELAY_TIMEOUT'
   /** The peer answered, but not as an SMTP server (a web, IMAP or SSH service…). */
   | 'NOT_SMTP'
   /** Credentials were required but none are configured. */
@@ -323,6 +326,8 @@ export function fromNodemailerError(err: unknown, context: ConnectionContext = {
       break;
     case 'EREQUIRETLS':
       return withText({ stage: 'mail', network: 'TLS_HANDSHAKE' });
+    case RELAY_TIMEOUT_CODE:
+      return withText({ stage: commandStage ?? fallbackStage, network: 'RELAY_TIMEOUT' });
     case 'ETIMEDOUT':
       return withText(timeoutFailure(asString(e.timeoutType), context, commandStage ?? fallbackStage));
   }

@@ -1,9 +1,10 @@
 // SmtpTransport over nodemailer's pooled SMTP transport.
 import net from 'node:net';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { nodemailerAuth, passwordAuthenticator } from './authenticator.ts';
-import type { Envelope, SendResult, SmtpTransport, TransportSettings } from './transport.ts';
+import { relayTimeoutError, type Envelope, type SendResult, type SmtpTransport, type TransportSettings } from './transport.ts';
 
 const DEFAULT_TIMEOUTS = { connection: 15_000, greeting: 15_000, socket: 60_000 };
 
@@ -104,11 +105,28 @@ function connectTo(
 }
 
 export function createNodemailerTransport(settings: TransportSettings): SmtpTransport {
-  const options = nodemailerOptions(settings);
+  // With a deadline, a connection given up on is destroyed at once rather than left to close
+  // politely (a server that trickles its replies would keep it a while).
+  const options: SMTPPool.Options = settings.deadlineMs === undefined ? nodemailerOptions(settings) : { ...nodemailerOptions(settings), ...{ socketCloseTimeout: 0 } };
   const transporter = nodemailer.createTransport(options);
+  const { deadlineMs } = settings;
   return {
     async send(envelope: Envelope, raw: Buffer): Promise<SendResult> {
-      const info: SMTPPool.SentMessageInfo = await transporter.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw });
+      // The pool fails a send whose signal aborts and closes the connection carrying it, so
+      // the other connections of the pool go on and no dead connection is left in it.
+      const deadline = deadlineMs === undefined ? undefined : new AbortController();
+      const timer = deadline ? setTimeout(() => deadline.abort(relayTimeoutError(deadlineMs ?? 0)), deadlineMs) : undefined;
+      let info: SMTPPool.SentMessageInfo;
+      try {
+        const mail: Mail.Options & { signal?: AbortSignal } = { envelope: { from: envelope.from, to: envelope.to }, raw };
+        if (deadline) mail.signal = deadline.signal;
+        info = await transporter.sendMail(mail);
+      } catch (error) {
+        if (deadline?.signal.aborted) throw deadline.signal.reason;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
       const rejectedErrors = (info as { rejectedErrors?: { recipient?: string; response?: string }[] }).rejectedErrors ?? [];
       return {
         accepted: (info.accepted as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address)),

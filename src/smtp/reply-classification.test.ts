@@ -111,6 +111,7 @@ describe('classify: failures without a reply', () => {
     [{ stage: 'connect', network: 'ETIMEDOUT' }, 'temporary', 'connection-timeout'],
     [{ stage: 'connect', network: 'EHOSTUNREACH' }, 'temporary', 'connection-timeout'],
     [{ stage: 'greeting', network: 'GREETING_TIMEOUT' }, 'temporary', 'greeting-timeout'],
+    [{ stage: 'connect', network: 'RELAY_TIMEOUT' }, 'temporary', 'relay-timeout'],
     [{ stage: 'greeting', network: 'WRONG_TLS_MODE' }, 'relay-config', 'tls-mode-mismatch'],
     [{ stage: 'tls', network: 'WRONG_TLS_MODE' }, 'relay-config', 'tls-mode-mismatch'],
     [{ stage: 'tls', network: 'CERT_EXPIRED' }, 'relay-config', 'certificate-expired'],

@@ -163,6 +163,9 @@ export const REPLY_RULES: readonly ReplyRule[] = [
   { name: 'connection timeout', when: { network: ['ETIMEDOUT', 'EHOSTUNREACH'], stage: CONNECTION_STAGES }, then: temporary('connection-timeout') },
   { name: 'unreachable host', when: { network: 'EHOSTUNREACH' }, then: temporary('connection-timeout') },
   { name: 'greeting timeout', when: { network: 'GREETING_TIMEOUT' }, then: temporary('greeting-timeout') },
+  // relay_timeout: the relay kept the transaction past its overall deadline; temporary, and
+  // counted against the relay by relay health like a relay that cannot be reached.
+  { name: 'relay_timeout', when: { network: 'RELAY_TIMEOUT' }, then: temporary('relay-timeout') },
   {
     name: 'connection dropped',
     when: { network: ['ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'SOCKET_TIMEOUT', 'ETIMEDOUT'] },

@@ -40,8 +40,23 @@ export interface TransportSettings {
   /** Per-stage timeouts in milliseconds. */
   timeouts?: { connection?: number; greeting?: number; socket?: number };
   /**
+   * Overall deadline of one send in milliseconds, from the moment it is handed over (waiting
+   * for a pooled connection, connecting, greeting, TLS, sign-in, envelope, content) to the
+   * final reply, whatever the idle timeouts say. On expiry the connection carrying the send
+   * is destroyed and the send fails with RELAY_TIMEOUT_CODE.
+   */
+  deadlineMs?: number;
+  /**
    * Resolves and checks the address to connect to, at every new connection; the TLS
    * certificate is still checked against `host`. Absent for the operator's own sender.
    */
   resolveAddress?: () => Promise<string>;
+}
+
+/** Error code of a send or a probe cut off by its overall deadline (`deadlineMs`). */
+export const RELAY_TIMEOUT_CODE = 'ERELAYTIMEOUT' as const;
+
+/** The error a transaction cut off by its overall deadline fails with. */
+export function relayTimeoutError(deadlineMs: number): Error & { code: string } {
+  return Object.assign(new Error(`The relay did not complete the transaction within ${deadlineMs / 1000} s`), { code: RELAY_TIMEOUT_CODE });
 }

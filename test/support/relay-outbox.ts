@@ -51,7 +51,7 @@ export async function createOutboxTestApp(
 /** An organization with the customSmtp flag, an owner, and (unless `relay` is null) an active relay on `fixture`. */
 export async function organizationWithRelay(
   t: RelayTestApp,
-  args: { id: string; locale?: 'fr' | 'en'; fixture: SmtpFixture; relay?: Partial<Omit<Relay, 'id' | 'organizationId' | 'sealedPassword'>> & { password?: string } },
+  args: { id: string; locale?: 'fr' | 'en'; fixture: Pick<SmtpFixture, 'host' | 'port'>; relay?: Partial<Omit<Relay, 'id' | 'organizationId' | 'sealedPassword'>> & { password?: string } },
 ): Promise<Relay> {
   const created = await t.app.inject({
     method: 'POST',
