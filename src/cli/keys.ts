@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { systemClock } from '../clock.ts';
 import { AppError } from '../errors.ts';
-import { rotateRelaySecrets } from '../relays/secret-rotation.ts';
+import { rotateRelaySecrets } from '../relays/settings/secret-rotation.ts';
 import { ApiKeyService } from '../tenants/api-key.service.ts';
 import { configOrExit, fail, openMigratedStore } from './runtime.ts';
 

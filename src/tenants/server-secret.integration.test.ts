@@ -8,7 +8,7 @@ import { buildApp } from '../api/app.ts';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { rotateRelaySecrets } from '../relays/secret-rotation.ts';
+import { rotateRelaySecrets } from '../relays/settings/secret-rotation.ts';
 import { sealedKeyId } from '../secrets/envelope.ts';
 import { generateSecretKey, KeyRing } from '../secrets/key-ring.ts';
 import type { Store } from '../store/store.ts';

@@ -8,7 +8,7 @@ import type { AppDeps } from '../../src/api/app.ts';
 import { newId } from '../../src/ids.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Relais } from '../../src/relais.ts';
-import { insertRelay } from '../../src/relays/relay.repository.ts';
+import { insertRelay } from '../../src/relays/settings/relay.repository.ts';
 import { HEALTHY, type Relay } from '../../src/relays/relay.ts';
 import { fixedSecretKeys } from '../../src/secrets/key-source.ts';
 import { generateSecretKey, KeyRing } from '../../src/secrets/key-ring.ts';

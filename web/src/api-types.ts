@@ -18,9 +18,9 @@
 import type { z } from 'zod';
 import type { Locale } from '../../src/glossary.ts';
 import type { messageDetailBody, messageListQuery, messagePageBody, resentBody } from '../../src/outbox/message.routes.ts';
-import type { Localized as PresetText, Preset as ServerPreset } from '../../src/relays/presets/preset.ts';
-import type { CheckResult as ServerCheckResult } from '../../src/relays/relay-check.service.ts';
-import type { relayBody, relayStatusView, relayView } from '../../src/relays/relay.routes.ts';
+import type { Localized as PresetText, Preset as ServerPreset } from '../../src/relays/settings/presets/preset.ts';
+import type { CheckResult as ServerCheckResult } from '../../src/relays/settings/relay-check.service.ts';
+import type { relayBody, relayStatusView, relayView } from '../../src/relays/settings/relay.routes.ts';
 import type { FlightCheckStep } from '../../src/smtp/flight-check.ts';
 import type { organizationBody } from '../../src/tenants/organization.routes.ts';
 import type { sessionBody } from '../../src/tenants/session.routes.ts';

@@ -1,0 +1,73 @@
+// What a change of an organization's relay amounts to, as pure functions: the settings a save
+// stores, which of them changed, what the audit log keeps of them, and the status after a check.
+// relay.service.ts applies them in its transactions.
+import { sameHost, type Relay, type RelayLimitOverrides, type RelaySettings, type RelayStatus } from '../relay.ts';
+
+/** A PUT: the settings, and the password when the owner typed one. Omitted `limits` keep the stored overrides; null clears them. */
+export interface SaveRelayInput extends Omit<RelaySettings, 'limits'> {
+  limits?: RelayLimitOverrides | null;
+  password?: string;
+}
+
+/** The settings a save stores: the input's, keeping the stored limit overrides when it leaves them out. */
+export function settingsOf(input: SaveRelayInput, storedLimits: RelayLimitOverrides | null): RelaySettings {
+  return {
+    preset: input.preset,
+    host: input.host,
+    port: input.port,
+    security: input.security,
+    username: input.username,
+    fromEmail: input.fromEmail,
+    fromName: input.fromName,
+    replyTo: input.replyTo,
+    fallbackPolicy: input.fallbackPolicy,
+    allowSelfSigned: input.allowSelfSigned,
+    limits: input.limits === undefined ? storedLimits : normalizeLimits(input.limits),
+  };
+}
+
+/** Overrides without absent keys, in a stable key order; an empty set is no override. */
+function normalizeLimits(limits: RelayLimitOverrides | null): RelayLimitOverrides | null {
+  if (limits === null) return null;
+  const entries = Object.entries(limits)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? null : (Object.fromEntries(entries) as RelayLimitOverrides);
+}
+
+const SETTING_FIELDS = ['preset', 'host', 'port', 'security', 'username', 'fromEmail', 'fromName', 'replyTo', 'fallbackPolicy', 'allowSelfSigned'] as const;
+
+/** Settings that differ between what is stored and what was sent. */
+export function changedFields(relay: Relay, input: SaveRelayInput): ((typeof SETTING_FIELDS)[number] | 'limits')[] {
+  const changed: ((typeof SETTING_FIELDS)[number] | 'limits')[] = SETTING_FIELDS.filter((field) =>
+    field === 'host' ? !sameHost(relay.host, input.host) : relay[field] !== input[field],
+  );
+  if (input.limits !== undefined && JSON.stringify(normalizeLimits(input.limits)) !== JSON.stringify(normalizeLimits(relay.limits))) changed.push('limits');
+  return changed;
+}
+
+/** After a check: a pass makes an unverified relay ready (off), a failure makes a ready one unverified. In-use statuses are relay health's. */
+export function statusAfterCheck(status: RelayStatus, passed: boolean): RelayStatus {
+  if (passed && status === 'unverified') return 'off';
+  // The owner checked a failing relay and it passes: the incident ends, the relay is used again.
+  if (passed && status === 'failing') return 'active';
+  if (!passed && status === 'off') return 'unverified';
+  return status;
+}
+
+/** What the audit log keeps of the settings: never the password. */
+export function auditedSettings(relay: Relay): Record<string, unknown> {
+  return {
+    preset: relay.preset,
+    host: relay.host,
+    port: relay.port,
+    security: relay.security,
+    username: relay.username,
+    fromEmail: relay.fromEmail,
+    fromName: relay.fromName,
+    replyTo: relay.replyTo,
+    fallbackPolicy: relay.fallbackPolicy,
+    allowSelfSigned: relay.allowSelfSigned,
+    limits: relay.limits,
+  };
+}

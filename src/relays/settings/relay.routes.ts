@@ -1,0 +1,334 @@
+// HTTP: /v1/organizations/{orgId}/smtp-relay and /v1/smtp-presets
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../api/access-control.ts';
+import { authenticate } from '../../api/auth.ts';
+import type { Locale } from '../../glossary.ts';
+import { isValidAddress } from '../../outbox/message.ts';
+import type { Relais } from '../../relais.ts';
+import { organizationIdParam } from '../../tenants/organization.routes.ts';
+import { PRESET_IDS, PRESETS } from './presets.ts';
+import {
+  effectiveLimitsView,
+  lastCheckView,
+  presentEffectiveLimits,
+  presentFailure,
+  presentLastCheck,
+  presentUsage,
+  relayFailureView,
+  relayLimitsBody,
+  relayUsageView,
+} from '../health/relay-health.view.ts';
+import type { RelayUsageView } from '../sending/relay-limiter.ts';
+import { isVerified, type Relay } from '../relay.ts';
+
+const LINE_BREAK_OR_NUL = /[\r\n\0]/;
+
+/** A custom zod issue carrying a stable Relais error code. */
+function issue(ctx: z.RefinementCtx, code: string, message: string): void {
+  ctx.addIssue({ code: 'custom', message, params: { code } });
+}
+
+/**
+ * Text that ends up in an SMTP command or a header: too long → validation_failed (the value is
+ * never echoed), a line break or NUL → `code`.
+ */
+function headerSafe(max: number, what: string, code = 'header_injection') {
+  return z.string().superRefine((value, ctx) => {
+    if (value.length > max) return void ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
+    if (LINE_BREAK_OR_NUL.test(value)) issue(ctx, code, `The ${what} may not contain line breaks or NUL characters.`);
+  });
+}
+
+function address(what: string) {
+  return headerSafe(254, what).superRefine((value, ctx) => {
+    if (value.length <= 254 && !LINE_BREAK_OR_NUL.test(value) && !isValidAddress(value)) {
+      issue(ctx, 'invalid_address', `The ${what} must be an email address such as formation@example.fr.`);
+    }
+  });
+}
+
+const nonEmpty = (schema: z.ZodType<string>, what: string) =>
+  schema.superRefine((value, ctx) => {
+    if (value.trim() === '') ctx.addIssue({ code: 'custom', message: `The ${what} must not be empty.` });
+  });
+
+export const relayBody = z.strictObject({
+  preset: z.enum(PRESET_IDS),
+  // Host syntax is the address guard's: it answers smtp_host_invalid with the reason.
+  host: z.string().max(255, 'must be at most 255 characters'),
+  port: z.number().int('must be a whole number'),
+  security: z.enum(['tls', 'starttls', 'none']),
+  username: nonEmpty(headerSafe(320, 'user name'), 'user name'),
+  /** Write-only. Omit it to keep the stored one (only while host, port, user name, security and certificate rule are unchanged). */
+  password: z
+    .string()
+    .superRefine((value, ctx) => {
+      // Never echo a password, even in part.
+      if (value.length === 0 || value.length > 1024) ctx.addIssue({ code: 'custom', message: 'must be 1 to 1024 characters' });
+      else if (LINE_BREAK_OR_NUL.test(value)) ctx.addIssue({ code: 'custom', message: 'may not contain line breaks or NUL characters' });
+    })
+    .optional(),
+  fromEmail: address('sender address'),
+  fromName: nonEmpty(headerSafe(200, 'sender name'), 'sender name'),
+  replyTo: address('Reply-To address').nullable().optional(),
+  fallbackPolicy: z.enum(['fallback', 'hold']),
+  allowSelfSigned: z.boolean().optional(),
+  /** Overrides of the preset's sending limits; omit to keep the stored ones, null to return to the preset's. */
+  limits: relayLimitsBody.nullable().optional(),
+});
+
+const warning = z.object({ code: z.string(), message: z.string() });
+
+export const relayView = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  preset: z.enum(PRESET_IDS),
+  host: z.string(),
+  port: z.number(),
+  security: z.enum(['tls', 'starttls', 'none']),
+  username: z.string(),
+  /** Always true: a relay cannot be saved without one. The password itself is never returned. */
+  hasPassword: z.boolean(),
+  fromEmail: z.string(),
+  fromName: z.string(),
+  replyTo: z.string().nullable(),
+  fallbackPolicy: z.enum(['fallback', 'hold']),
+  allowSelfSigned: z.boolean(),
+  version: z.number(),
+  status: z.enum(['off', 'unverified', 'active', 'failing']),
+  statusChangedAt: z.string(),
+  activeSince: z.string().nullable(),
+  /** Messages leave through this relay right now: the organization's flag is on and the relay active. */
+  inUse: z.boolean(),
+  verified: z.boolean(),
+  verifiedVersion: z.number().nullable(),
+  verifiedAt: z.string().nullable(),
+  lastCheck: lastCheckView,
+  warnings: z.array(warning),
+  /** The owner's overrides of the preset's limits (null: the preset's figures). */
+  limits: relayLimitsBody.nullable(),
+  /** The limits the queue keeps to: the preset's with the overrides applied. */
+  effectiveLimits: effectiveLimitsView,
+  /** Why the relay fails (or has been failing in a row), explained for its provider. */
+  failure: relayFailureView,
+  /** What the relay has sent lately and whether a limit holds mail back (GET only). */
+  usage: relayUsageView.optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const relayStatusView = z.object({
+  customSmtp: z.boolean(),
+  configured: z.boolean(),
+  status: z.enum(['off', 'unverified', 'active', 'failing']).nullable(),
+  inUse: z.boolean(),
+  fromEmail: z.string().nullable(),
+  fromName: z.string().nullable(),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function warningsOf(relay: Relay): z.infer<typeof warning>[] {
+  const out: z.infer<typeof warning>[] = [];
+  if (relay.allowSelfSigned) {
+    out.push({
+      code: 'self_signed_certificate_accepted',
+      message: "The relay's certificate is not checked against a trusted authority: anyone able to intercept the connection could read the password.",
+    });
+  }
+  if (relay.security === 'none') {
+    out.push({ code: 'plaintext_connection', message: 'The connection is not encrypted: the password and the emails travel in clear text.' });
+  }
+  return out;
+}
+
+/** What the organization adds to the view: its flag, the language of explanations, and the relay's usage when read. */
+export interface RelayContext {
+  customSmtp: boolean;
+  locale: Locale;
+  usage?: RelayUsageView;
+}
+
+export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeof relayView> {
+  const { customSmtp } = context;
+  return {
+    id: relay.id,
+    organizationId: relay.organizationId,
+    preset: relay.preset,
+    host: relay.host,
+    port: relay.port,
+    security: relay.security,
+    username: relay.username,
+    hasPassword: relay.sealedPassword !== '',
+    fromEmail: relay.fromEmail,
+    fromName: relay.fromName,
+    replyTo: relay.replyTo,
+    fallbackPolicy: relay.fallbackPolicy,
+    allowSelfSigned: relay.allowSelfSigned,
+    version: relay.version,
+    status: relay.status,
+    statusChangedAt: new Date(relay.statusChangedAt).toISOString(),
+    activeSince: iso(relay.activeSince),
+    inUse: customSmtp && relay.status === 'active',
+    verified: isVerified(relay),
+    verifiedVersion: relay.verifiedVersion,
+    verifiedAt: iso(relay.verifiedAt),
+    lastCheck: presentLastCheck(relay, context.locale),
+    warnings: warningsOf(relay),
+    limits: relay.limits,
+    effectiveLimits: presentEffectiveLimits(relay),
+    failure: presentFailure(relay, context.locale),
+    ...(context.usage ? { usage: presentUsage(context.usage) } : {}),
+    createdAt: new Date(relay.createdAt).toISOString(),
+    updatedAt: new Date(relay.updatedAt).toISOString(),
+  };
+}
+
+/** zod keeps absent optional keys absent; this only satisfies exactOptionalPropertyTypes. */
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+const params = z.object({ orgId: organizationIdParam });
+const TAGS = ['smtp relay'];
+
+export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
+  const relays = relais.relays;
+  const flag = async (orgId: string): Promise<RelayContext> => {
+    const org = await relais.organizations.get(orgId);
+    return { customSmtp: org.features.customSmtp, locale: org.locale };
+  };
+
+  return async (app) => {
+    app.get(
+      '/v1/organizations/:orgId/smtp-relay',
+      {
+        config: { permission: 'relay:read' },
+        schema: {
+          tags: TAGS,
+          summary: "Read the organization's relay settings (never the password), its health and its recent usage",
+          params,
+          querystring: z.strictObject({ lang: z.enum(['fr', 'en']).optional() }),
+          response: { 200: relayView },
+        },
+      },
+      async (request) => {
+        const relay = await relays.get(request.params.orgId);
+        const context = await flag(request.params.orgId);
+        const usage = await relais.relayLimiter.usage(relay);
+        return presentRelay(relay, { ...context, ...(request.query.lang ? { locale: request.query.lang } : {}), usage });
+      },
+    );
+
+    app.get(
+      '/v1/organizations/:orgId/smtp-relay/status',
+      {
+        config: { permission: 'relay:read-status' },
+        schema: {
+          tags: TAGS,
+          summary: 'Whether custom sending is on, and the sender address (for every member)',
+          params,
+          response: { 200: relayStatusView },
+        },
+      },
+      async (request) => {
+        const { customSmtp, relay } = await relays.find(request.params.orgId);
+        return {
+          customSmtp,
+          configured: relay !== undefined,
+          status: relay?.status ?? null,
+          inUse: customSmtp && relay?.status === 'active',
+          fromEmail: relay?.fromEmail ?? null,
+          fromName: relay?.fromName ?? null,
+        };
+      },
+    );
+
+    app.put(
+      '/v1/organizations/:orgId/smtp-relay',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: TAGS,
+          summary: 'Create or replace the relay settings',
+          description:
+            'Omit `password` to keep the stored one; it is required when the relay is new or when host, port, username, security or allowSelfSigned change ' +
+            '(a stored password only goes where it was saved, protected as it was saved). ' +
+            'Changed server, credentials, sender address or certificate rule make the relay `unverified` (out of use) until verified and activated again.',
+          params,
+          body: relayBody,
+          response: { 200: relayView, 201: relayView },
+        },
+      },
+      async (request, reply) => {
+        const { password, replyTo, allowSelfSigned, limits, ...settings } = request.body;
+        const { relay, created } = await relays.save(
+          request.params.orgId,
+          {
+            ...settings,
+            replyTo: replyTo ?? null,
+            allowSelfSigned: allowSelfSigned ?? false,
+            ...(password !== undefined ? { password } : {}),
+            ...(limits !== undefined ? { limits: limits === null ? null : withoutUndefined(limits) } : {}),
+          },
+          actorOf(request),
+        );
+        return reply.status(created ? 201 : 200).send(presentRelay(relay, await flag(request.params.orgId)));
+      },
+    );
+
+    app.delete(
+      '/v1/organizations/:orgId/smtp-relay',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: TAGS,
+          summary: 'Delete the relay and its password; messages leave through the platform sender',
+          description: 'Idempotent: 204 whether or not a relay existed.',
+          params,
+        },
+      },
+      async (request, reply) => {
+        await relays.remove(request.params.orgId, actorOf(request));
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/v1/organizations/:orgId/smtp-relay/activate',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: TAGS,
+          summary: 'Send through the relay from the next message on (requires a passed verification of the saved version)',
+          params,
+          response: { 200: relayView },
+        },
+      },
+      async (request) => presentRelay(await relays.activate(request.params.orgId, actorOf(request)), await flag(request.params.orgId)),
+    );
+
+    app.post(
+      '/v1/organizations/:orgId/smtp-relay/deactivate',
+      {
+        config: { permission: 'relay:write' },
+        schema: { tags: TAGS, summary: 'Stop using the relay: the next message leaves through the platform sender', params, response: { 200: relayView } },
+      },
+      async (request) => presentRelay(await relays.deactivate(request.params.orgId, actorOf(request)), await flag(request.params.orgId)),
+    );
+
+    app.get(
+      '/v1/smtp-presets',
+      {
+        // Provider data, the same for everyone; still only for signed-in callers (any role, or the platform key).
+        config: { permission: 'public' },
+        onRequest: async (request) => {
+          request.actor = await authenticate(relais, request);
+        },
+        schema: { tags: TAGS, summary: 'SMTP provider presets: defaults, sending limits and setup guides (fr, en)' },
+      },
+      async () => ({ presets: PRESETS }),
+    );
+  };
+}

@@ -1,0 +1,361 @@
+// Rules for an organization's relay: what may be saved, when a stored password may be kept,
+// how the status moves, and what activation requires.
+import type { Clock } from '../../clock.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { recordEvent, releaseWaitingMail } from '../../outbox/outbox.ts';
+import type { SecretKeys } from '../../secrets/key-source.ts';
+import { resolveSmtpTarget } from '../../smtp/address-guard.ts';
+import type { TransportSettings } from '../../smtp/transport.ts';
+import type { Db, Executor } from '../../store/store.ts';
+import type { Actor } from '../../tenants/actor.ts';
+import { findOrganization, recordAudit } from '../../tenants/tenants.ts';
+import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from './relay.repository.ts';
+import { relayTransportSettings, type RelayConnectionOptions } from '../sending/relay-transport.ts';
+import { auditedSettings, changedFields, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
+import {
+  CONNECTION_FIELDS,
+  HEALTHY,
+  SMTP_PASSWORD_PURPOSE,
+  isVerified,
+  passwordBoundChanges,
+  passwordRequiredReason,
+  type Relay,
+  type RelayStatus,
+} from '../relay.ts';
+
+export interface RelayServiceDeps {
+  db: Db;
+  clock: Clock;
+  secrets: SecretKeys;
+  connection: RelayConnectionOptions;
+  /** Called after a change made waiting mail due again, to wake the dispatchers. */
+  onMessagesDue?: () => void;
+}
+
+/** What a transaction returns: its result, and whether it made waiting mail due (wake the dispatchers once committed). */
+interface Committed<T> {
+  result: T;
+  madeDue: boolean;
+}
+
+export class RelayService {
+  constructor(private readonly deps: RelayServiceDeps) {}
+
+  async get(organizationId: string): Promise<Relay> {
+    await this.requireOrganization(this.deps.db, organizationId);
+    const relay = await findRelayByOrganization(this.deps.db, organizationId);
+    if (!relay) throw relayNotFound(organizationId);
+    return relay;
+  }
+
+  /** The relay, or undefined when the organization has none (status views). */
+  async find(organizationId: string): Promise<{ customSmtp: boolean; relay: Relay | undefined }> {
+    const org = await this.requireOrganization(this.deps.db, organizationId);
+    return { customSmtp: org.features.customSmtp, relay: await findRelayByOrganization(this.deps.db, organizationId) };
+  }
+
+  /**
+   * Creates or replaces the relay. Every change makes a new version; a change to what a
+   * verification depends on (server, credentials, sender address, certificate rule) makes it
+   * `unverified` and takes it out of use at once. Returns whether it was created.
+   */
+  async save(organizationId: string, input: SaveRelayInput, actor: Actor): Promise<{ relay: Relay; created: boolean }> {
+    await this.requireOrganization(this.deps.db, organizationId);
+    this.checkSecurity(input);
+    // Resolve and check the host now, so an address Relais would refuse is refused at save
+    // time with a reason (the same check runs again before every connection).
+    await resolveSmtpTarget(input.host, input.port, this.guardOptions());
+    const { clock } = this.deps;
+    return this.committing(async (tx): Promise<Committed<{ relay: Relay; created: boolean }>> => {
+      await this.requireOrganization(tx, organizationId);
+      const existing = await findRelayByOrganization(tx, organizationId);
+      const now = clock.now();
+      if (!existing) {
+        if (input.password === undefined) throw passwordRequired('A password is required to set up the relay.');
+        const id = newId('rly', now);
+        const relay: Relay = {
+          ...settingsOf(input, null),
+          id,
+          organizationId,
+          version: 1,
+          sealedPassword: this.seal(input.password, organizationId, id),
+          status: 'unverified',
+          statusChangedAt: now,
+          activeSince: null,
+          verifiedVersion: null,
+          verifiedAt: null,
+          lastCheck: null,
+          health: HEALTHY,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await insertRelay(tx, relay);
+        await recordAudit(tx, {
+          organizationId,
+          actor,
+          action: 'relay.saved',
+          target: 'smtp-relay',
+          details: { version: 1, created: true, ...auditedSettings(relay) },
+          at: now,
+        });
+        return { result: { relay, created: true }, madeDue: false };
+      }
+
+      const changed = changedFields(existing, input);
+      const passwordBound = passwordBoundChanges(existing, input);
+      if (input.password === undefined && passwordBound.length > 0) throw passwordRequired(passwordRequiredReason(passwordBound));
+      const passwordChanged = input.password !== undefined && !this.samePassword(existing, input.password);
+      if (changed.length === 0 && !passwordChanged) return { result: { relay: existing, created: false }, madeDue: false };
+
+      const voidsVerification = passwordChanged || CONNECTION_FIELDS.some((f) => changed.includes(f));
+      const version = existing.version + 1;
+      const next: Relay = {
+        ...existing,
+        ...settingsOf(input, existing.limits),
+        version,
+        sealedPassword: passwordChanged && input.password !== undefined ? this.seal(input.password, organizationId, existing.id) : existing.sealedPassword,
+        updatedAt: now,
+        ...(voidsVerification
+          ? // Out of use until verified again: an incident of the old settings ends with them.
+            { status: 'unverified' as const, statusChangedAt: existing.status === 'unverified' ? existing.statusChangedAt : now, activeSince: null, health: HEALTHY }
+          : // A name, Reply-To or policy change cannot change what a check would find: the
+            // verification and the status carry over to the new version.
+            { verifiedVersion: isVerified(existing) ? version : existing.verifiedVersion }),
+      };
+      if (!(await replaceRelay(tx, next, existing.version))) throw relayChanged();
+      await recordAudit(tx, {
+        organizationId,
+        actor,
+        action: 'relay.saved',
+        target: 'smtp-relay',
+        details: {
+          version,
+          changed: [...changed, ...(passwordChanged ? ['password'] : [])],
+          ...(next.status !== existing.status ? { status: { from: existing.status, to: next.status } } : {}),
+          ...auditedSettings(next),
+        },
+        at: now,
+      });
+      // Held mail, or mail waiting for a limit, is routed again under the new settings.
+      const madeDue = await this.releaseWaiting(tx, organizationId, now);
+      return { result: { relay: next, created: false }, madeDue };
+    });
+  }
+
+  /** Deletes the relay and its password. Idempotent: returns whether there was one. */
+  async remove(organizationId: string, actor: Actor): Promise<boolean> {
+    return this.committing(async (tx) => {
+      await this.requireOrganization(tx, organizationId);
+      const removed = await deleteRelay(tx, organizationId);
+      if (!removed) return { result: false, madeDue: false };
+      const madeDue = await this.releaseWaiting(tx, organizationId, this.deps.clock.now());
+      await recordAudit(tx, {
+        organizationId,
+        actor,
+        action: 'relay.deleted',
+        target: 'smtp-relay',
+        details: { version: removed.version, status: removed.status, host: removed.host, fromEmail: removed.fromEmail },
+        at: this.deps.clock.now(),
+      });
+      return { result: true, madeDue };
+    });
+  }
+
+  /**
+   * Records the outcome of a check of the saved settings `version` (the flight check, or the
+   * verification: the same check up to sign-in); `errorCode` is the failure's explanation id. A pass makes that version activatable; a failure withdraws it.
+   * An outcome about a version that was replaced during the check changes nothing.
+   */
+  async recordCheck(
+    organizationId: string,
+    version: number,
+    outcome: { passed: boolean; errorCode: string | null; reply: string | null; failedStep: string | null },
+    actor: Actor,
+  ): Promise<Relay> {
+    const { clock } = this.deps;
+    const updated = await this.committing(async (tx): Promise<Committed<Relay | undefined>> => {
+      const current = await findRelayByOrganization(tx, organizationId);
+      // Settings saved during the check: the outcome is about settings that no longer exist.
+      if (!current || current.version !== version) return { result: current, madeDue: false };
+      const now = clock.now();
+      const status = statusAfterCheck(current.status, outcome.passed);
+      const endsIncident = current.status === 'failing' && status === 'active';
+      const next: Relay = {
+        ...current,
+        lastCheck: { version: current.version, at: now, passed: outcome.passed, errorCode: outcome.errorCode, reply: outcome.reply },
+        verifiedVersion: outcome.passed ? current.version : current.verifiedVersion === current.version ? null : current.verifiedVersion,
+        verifiedAt: outcome.passed ? now : current.verifiedAt,
+        status,
+        statusChangedAt: status === current.status ? current.statusChangedAt : now,
+        // A passed check of the settings in use is a fresh start for relay health.
+        health: endsIncident ? HEALTHY : outcome.passed ? { ...current.health, consecutiveFailures: 0 } : current.health,
+        updatedAt: now,
+      };
+      if (!(await replaceRelay(tx, next, current.version))) return { result: await findRelayByOrganization(tx, organizationId), madeDue: false };
+      let madeDue = false;
+      if (endsIncident) {
+        const failingSince = new Date(current.health.failingSince ?? current.statusChangedAt).toISOString();
+        await recordEvent(tx, { organizationId, type: 'relay.recovered', data: { relayId: current.id, version: current.version, by: 'owner', failingSince }, at: now });
+        madeDue = await this.releaseWaiting(tx, organizationId, now, 'all');
+      }
+      await recordAudit(tx, {
+        organizationId,
+        actor,
+        action: 'relay.checked',
+        target: 'smtp-relay',
+        details: { version: current.version, passed: outcome.passed, ...(outcome.failedStep ? { failedStep: outcome.failedStep, errorCode: outcome.errorCode } : {}) },
+        at: now,
+      });
+      return { result: next, madeDue };
+    });
+    if (!updated) throw relayNotFound(organizationId);
+    return updated;
+  }
+
+  /** Guard options and trust settings for connections to relays (the flight check uses the same). */
+  get connectionOptions(): RelayConnectionOptions {
+    return this.deps.connection;
+  }
+
+  /** Puts the relay in use from the next message on. Requires a passed check of exactly the saved version. */
+  async activate(organizationId: string, actor: Actor): Promise<Relay> {
+    return this.committing(async (tx) => {
+      const org = await this.requireOrganization(tx, organizationId);
+      const relay = await findRelayByOrganization(tx, organizationId);
+      if (!relay) throw relayNotFound(organizationId);
+      if (!org.features.customSmtp) {
+        throw new AppError(
+          'custom_smtp_disabled',
+          'Custom sending (SMTP) is not enabled for this organization; the platform turns it on with features.customSmtp.',
+        );
+      }
+      if (relay.status === 'active') return { result: relay, madeDue: false };
+      if (!isVerified(relay)) {
+        throw new AppError(
+          'relay_not_verified',
+          relay.verifiedVersion === null
+            ? 'Verify the relay before activating it: POST …/smtp-relay/verify must pass with the saved settings.'
+            : `The saved settings (version ${relay.version}) have not passed a verification; the last passed one was version ${relay.verifiedVersion}. Verify again, then activate.`,
+          { version: relay.version, verifiedVersion: relay.verifiedVersion },
+        );
+      }
+      return this.moveTo(tx, relay, 'active', actor, 'relay.activated');
+    });
+  }
+
+  /** Stops using the relay: the next message leaves through the platform sender. */
+  async deactivate(organizationId: string, actor: Actor): Promise<Relay> {
+    return this.committing(async (tx) => {
+      await this.requireOrganization(tx, organizationId);
+      const relay = await findRelayByOrganization(tx, organizationId);
+      if (!relay) throw relayNotFound(organizationId);
+      if (relay.status !== 'active' && relay.status !== 'failing') return { result: relay, madeDue: false };
+      return this.moveTo(tx, relay, isVerified(relay) ? 'off' : 'unverified', actor, 'relay.deactivated');
+    });
+  }
+
+  /** The plaintext password, for the relay's own connections only. */
+  openPassword(relay: Relay): string {
+    return this.deps.secrets.open(relay.sealedPassword, { organizationId: relay.organizationId, relayId: relay.id, purpose: SMTP_PASSWORD_PURPOSE });
+  }
+
+  /** How delivery connects to this relay (checks connect alike: relay-sign-in.ts). */
+  transportSettings(relay: Relay): TransportSettings {
+    return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
+  }
+
+  private async moveTo(tx: Executor, relay: Relay, status: RelayStatus, actor: Actor, action: 'relay.activated' | 'relay.deactivated'): Promise<Committed<Relay>> {
+    const now = this.deps.clock.now();
+    const next: Relay = {
+      ...relay,
+      status,
+      statusChangedAt: now,
+      activeSince: status === 'active' ? now : null,
+      // Activating starts afresh; deactivating ends an incident.
+      health: HEALTHY,
+      updatedAt: now,
+    };
+    if (!(await replaceRelay(tx, next, relay.version))) throw relayChanged();
+    const madeDue = await this.releaseWaiting(tx, relay.organizationId, now);
+    await recordAudit(tx, {
+      organizationId: relay.organizationId,
+      actor,
+      action,
+      target: 'smtp-relay',
+      details: { version: relay.version, status: { from: relay.status, to: status } },
+      at: now,
+    });
+    return { result: next, madeDue };
+  }
+
+  /**
+   * Makes mail waiting for the relay (held, or at a limit; with `all`, every deferred message
+   * too) due now, so it is routed under the relay's new state. Returns whether any was: the
+   * caller's transaction says so in its result, and the dispatchers are woken once it commits.
+   */
+  private async releaseWaiting(tx: Executor, organizationId: string, now: number, which: 'waiting' | 'all' = 'waiting'): Promise<boolean> {
+    return releaseWaitingMail(tx, { organizationId, now, which: which === 'waiting' ? 'waiting-for-relay' : 'all' });
+  }
+
+  /**
+   * Runs `work` in one transaction and returns its result; wakes the dispatchers once it has
+   * committed if it made waiting mail due (a rolled-back one wakes nobody). Each call keeps its
+   * own answer: nothing is shared between concurrent transactions.
+   */
+  private async committing<T>(work: (tx: Executor) => Promise<Committed<T>>): Promise<T> {
+    const { result, madeDue } = await this.deps.db.transaction().execute(work);
+    if (madeDue) this.deps.onMessagesDue?.();
+    return result;
+  }
+
+  private async requireOrganization(db: Executor, organizationId: string) {
+    const org = await findOrganization(db, organizationId);
+    if (!org) throw new AppError('organization_not_found', `No organization has the id "${organizationId}".`);
+    return org;
+  }
+
+  private checkSecurity(input: SaveRelayInput): void {
+    if (input.security === 'none' && !this.deps.connection.allowPrivate) {
+      throw new AppError(
+        'smtp_plaintext_not_allowed',
+        'Choose "tls" (port 465) or "starttls" (ports 587, 25, 2525): without encryption the password and every message would cross the network in clear.',
+      );
+    }
+  }
+
+  private guardOptions() {
+    const { allowedPorts, allowPrivate, resolver } = this.deps.connection;
+    return { allowedPorts, allowPrivate, ...(resolver ? { resolver } : {}) };
+  }
+
+  /** Seals a password for this relay record only (envelope encryption bound to organization and relay ids). */
+  sealPassword(relay: Pick<Relay, 'id' | 'organizationId'>, password: string): string {
+    return this.seal(password, relay.organizationId, relay.id);
+  }
+
+  private seal(password: string, organizationId: string, relayId: string): string {
+    return this.deps.secrets.seal(password, { organizationId, relayId, purpose: SMTP_PASSWORD_PURPOSE });
+  }
+
+  private samePassword(relay: Relay, password: string): boolean {
+    try {
+      return this.openPassword(relay) === password;
+    } catch {
+      // Unreadable (lost key): the new one replaces it.
+      return false;
+    }
+  }
+}
+
+function relayNotFound(organizationId: string): AppError {
+  return new AppError('relay_not_found', `The organization "${organizationId}" has no SMTP relay; create one with PUT …/smtp-relay.`);
+}
+
+function relayChanged(): AppError {
+  return new AppError('relay_changed', 'The relay was changed at the same time by someone else; reload it and try again.');
+}
+
+function passwordRequired(message: string): AppError {
+  return new AppError('password_required', message);
+}
