@@ -6,8 +6,8 @@ import { newId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
 import { findOrganization } from '../tenants/tenants.ts';
 import { estimateSize, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
-import { findByIdempotencyKey, findContent, findMessage } from './sql/findMessages.ts';
-import { insertMessage } from './sql/insertMessage.ts';
+import { findByIdempotencyKey, findContent, findMessage } from './sql/find-messages.ts';
+import { insertMessage } from './sql/insert-message.ts';
 
 export interface AcceptDeps {
   store: Store;

@@ -14,8 +14,8 @@ import { AcceptService } from './accept.service.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
 import { PlatformRouter } from './router.ts';
-import { claimMessages } from './sql/claimMessages.ts';
-import { findMessage, listAttempts } from './sql/findMessages.ts';
+import { claimMessages } from './sql/claim-messages.ts';
+import { findMessage, listAttempts } from './sql/find-messages.ts';
 
 for (const dialect of await dialects()) {
   describe(`dispatcher (${dialect})`, () => {

@@ -9,19 +9,19 @@ import { sanitizeReply } from '../smtp/reply-sanitize.ts';
 import type { Store } from '../store/store.ts';
 import type { Route } from '../glossary.ts';
 import type { Attempt, ClaimedMessage } from './message.ts';
-import { expireMessage } from './sql/expireMessage.ts';
-import { postponeMessage } from './sql/postponeMessage.ts';
+import { expireMessage } from './sql/expire-message.ts';
+import { postponeMessage } from './sql/postpone-message.ts';
 import { settle, type SendReport, type Settlement } from './settle.ts';
 import { insertEvent } from './sql/events.ts';
 import { updateRecipients } from './sql/recipients.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { isPostponement, type Postponement, type RouteDecision, type Router } from './router.ts';
 import { classifySendError } from './send-outcome.ts';
-import { claimMessages } from './sql/claimMessages.ts';
-import { completeMessage } from './sql/completeMessage.ts';
-import { nextWakeUp } from './sql/nextWakeUp.ts';
-import { releaseLeases } from './sql/releaseLeases.ts';
-import { renewLeases } from './sql/renewLeases.ts';
+import { claimMessages } from './sql/claim-messages.ts';
+import { completeMessage } from './sql/complete-message.ts';
+import { nextWakeUp } from './sql/next-wake-up.ts';
+import { releaseLeases } from './sql/release-leases.ts';
+import { renewLeases } from './sql/renew-leases.ts';
 
 export interface DispatcherDeps {
   store: Store;

@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts';
 import type { Executor } from '../store/store.ts';
 import type { Attempt, MessageRecord, Recipient } from './message.ts';
-import { findMessage, listAttempts, listMessages, type MessageFilter } from './sql/findMessages.ts';
+import { findMessage, listAttempts, listMessages, type MessageFilter } from './sql/find-messages.ts';
 import { recipientsOf } from './sql/recipients.ts';
 
 export interface MessagePage {

@@ -8,10 +8,10 @@ import type { PlatformEventType } from './event.ts';
 import type { Mailbox, MessageContent, MessageRecord } from './message.ts';
 import { WAITING_FOR_RELAY } from './router.ts';
 import { insertEvent } from './sql/events.ts';
-import { insertMessage } from './sql/insertMessage.ts';
-import { rescheduleDeferred } from './sql/rescheduleDeferred.ts';
+import { insertMessage } from './sql/insert-message.ts';
+import { rescheduleDeferred } from './sql/reschedule-deferred.ts';
 
-export { countQueued } from './sql/countQueued.ts';
+export { countQueued } from './sql/count-queued.ts';
 
 /**
  * Makes an organization's deferred mail due now, so it is routed again under the relay's or the

@@ -1,6 +1,6 @@
 import type { Executor } from '../../store/store.ts';
 import type { Attempt } from '../message.ts';
-import { recordAttempt } from './recordAttempt.ts';
+import { recordAttempt } from './record-attempt.ts';
 
 /**
  * Records the outcome of an attempt held under `owner`'s lease: `sent`, `failed`, or
