@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const CONTEXTS = ['api', 'cli', 'dev', 'outbox', 'relays', 'secrets', 'smtp', 'store', 'tenants'];
 const PRIVATE_FOLDERS = {
   outbox: { sql: 'outbox/outbox.ts or one of its services' },
-  relays: { presets: 'relays/presets.ts' },
+  relays: { presets: 'relays/settings/presets.ts' },
   smtp: { explanations: 'smtp/explanations.ts', 'flight-check': 'smtp/flight-check.ts' },
 };
 // Lower layers never import from higher ones (their tests may drive them with higher parts).
@@ -21,8 +21,8 @@ function privateOf(context) {
       message: `A repository is private to its context: use the public module of ${context}/ (add a function to it if needed).`,
     },
     ...Object.entries(PRIVATE_FOLDERS[context] ?? {}).map(([folder, entry]) => ({
-      regex: `(^|/)${context}/${folder}/`,
-      message: `${context}/${folder}/ is private to ${context}/: use ${entry}.`,
+      regex: `(^|/)${context}/(.+/)?${folder}/`,
+      message: `${context}/ keeps its ${folder}/ folder to itself: use ${entry}.`,
     })),
   ];
 }

@@ -20,7 +20,7 @@
  * dispatcher    The loop that claims due messages, routes each one at send time, sends it
  *               and records the outcome.
  * preset        A provider Relais knows (Gmail, Microsoft 365, SendGrid…), by id: the relay
- *               form's defaults and guide (relays/presets) and the provider-specific steps of
+ *               form's defaults and guide (relays/settings/presets) and the provider-specific steps of
  *               the explanation catalog (smtp/explanations) are keyed by it, so a renamed or
  *               removed preset fails to compile wherever it is named.
  */

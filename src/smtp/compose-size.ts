@@ -7,7 +7,7 @@
 // longest one relay settings allow. Tested against the real composer by property tests.
 import type { Mailbox, MessageContent } from './mail.ts';
 
-/** Longest sender name and address relay settings accept (src/relays/relay.routes.ts). */
+/** Longest sender name and address relay settings accept (src/relays/settings/relay.routes.ts). */
 const MAX_SENDER_NAME_CHARS = 200;
 const MAX_ADDRESS_CHARS = 254;
 

@@ -1,5 +1,6 @@
-// Flight checks per organization and per person, over a sliding hour: a check opens real
-// connections to a host an owner typed, so it must not become a scanner or a hammer.
+// The abuse budget for checks: flight checks per organization and per person, over a sliding
+// hour. A check opens real connections to a host an owner typed, so it must not become a
+// scanner or a hammer. (Pacing of delivery is sending/relay-limiter.ts, not this.)
 // Counted through the attempt budget, reserved before the check starts: in the database when
 // several processes share it, so the limits hold across them.
 import { randomBytes } from 'node:crypto';
@@ -15,10 +16,10 @@ export interface CheckLimits {
 
 export const DEFAULT_CHECK_LIMITS: CheckLimits = { perOrganization: 10, perUser: 10, windowMs: 3600_000 };
 
-export class CheckLimiter {
+export class CheckBudget {
   private readonly budget: AttemptBudget;
 
-  /** Without a budget, counts in this process's memory (one limiter's own count). */
+  /** Without a budget, counts in this process's memory (this budget's own count). */
   constructor(
     clock: Clock,
     private readonly limits: CheckLimits = DEFAULT_CHECK_LIMITS,

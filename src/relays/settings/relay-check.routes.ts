@@ -1,7 +1,7 @@
 // HTTP: POST /v1/organizations/{orgId}/smtp-relay/check — the flight check, as JSON or
 // streamed step by step (NDJSON: one {"step"} line per finished step, then {"report"});
 // /verify — the same check up to sign-in, recorded; /detect — the ports a host offers.
-// One budget for the three (check-limiter.ts).
+// One budget for the three (check-budget.ts).
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { readerLocale } from '../../api/reader-locale.ts';
 import { AppError } from '../../errors.ts';
 import type { Relais } from '../../relais.ts';
 import { organizationIdParam } from '../../tenants/organization.routes.ts';
-import { CheckLimiter, type CheckLimits } from './check-budget.ts';
+import { CheckBudget, type CheckLimits } from './check-budget.ts';
 import { PRESET_IDS } from './presets.ts';
 import { RelayCheckService } from './relay-check.service.ts';
 import { presentRelay, relayView } from './relay.routes.ts';
@@ -51,7 +51,7 @@ const verification = z.object({
 });
 
 export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyPluginAsyncZod {
-  const service = new RelayCheckService(relais.relays, new CheckLimiter(relais.clock, limits, relais.attempts));
+  const service = new RelayCheckService(relais.relays, new CheckBudget(relais.clock, limits, relais.attempts));
   return async (app) => {
     app.post(
       '/v1/organizations/:orgId/smtp-relay/check',

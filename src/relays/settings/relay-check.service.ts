@@ -1,13 +1,13 @@
 // The flight check of an organization's relay: the saved settings (a pass marks that exact
 // version verified, which activation requires) or settings not saved yet (nothing recorded);
 // verification, the same check stopped after sign-in; and port auto-detection. All three
-// connect where an owner says, so all three draw on one budget (check-limiter.ts).
+// connect where an owner says, so all three draw on one budget (check-budget.ts).
 import { AppError } from '../../errors.ts';
 import type { Locale, PresetId } from '../../glossary.ts';
 import { isValidAddress } from '../../outbox/message.ts';
 import { detectSecurity, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../../smtp/flight-check.ts';
 import type { Actor } from '../../tenants/actor.ts';
-import type { CheckLimiter } from './check-budget.ts';
+import type { CheckBudget } from './check-budget.ts';
 import { outcomeOf, relayCheckDeps, signInToRelay } from './relay-sign-in.ts';
 import type { RelayService } from './relay.service.ts';
 import { passwordBoundChanges, passwordRequiredReason, type Relay, type RelaySecurity } from '../relay.ts';
@@ -52,7 +52,7 @@ export interface VerifyResult {
 export class RelayCheckService {
   constructor(
     private readonly relays: RelayService,
-    private readonly limiter: CheckLimiter,
+    private readonly checkBudget: CheckBudget,
     private readonly ca?: string[],
   ) {}
 
@@ -95,7 +95,7 @@ export class RelayCheckService {
       );
     }
 
-    await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    await this.checkBudget.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
     const report = await runFlightCheck(
       {
         host: target.host,
@@ -125,7 +125,7 @@ export class RelayCheckService {
    */
   async verify(organizationId: string, locale: Locale, actor: Actor): Promise<VerifyResult> {
     const relay = await this.relays.get(organizationId);
-    await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    await this.checkBudget.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
     const report = await signInToRelay(this.relays, relay, { locale, padFailureTiming: true, ...(this.ca ? { ca: this.ca } : {}) });
     const updated = await this.relays.recordCheck(organizationId, relay.version, outcomeOf(report), actor);
     return { report, version: relay.version, relay: updated };
@@ -134,7 +134,7 @@ export class RelayCheckService {
   /** Tries the usual ports of a host (465, 587, 2525, 25) and reports what each offers. Counts as a check. */
   async detect(organizationId: string, host: string, actor: Actor): Promise<SecurityDetection> {
     await this.relays.find(organizationId);
-    await this.limiter.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
+    await this.checkBudget.take(organizationId, actor.kind === 'user' ? actor.userId : undefined);
     const { guard, ca } = relayCheckDeps(this.relays.connectionOptions, this.ca);
     return detectSecurity(host, { guard, ...(ca ? { ca } : {}) });
   }
