@@ -4,8 +4,8 @@
  * each step timed and, when it fails or warns, explained in the owner's language.
  *
  * Used by the API (`POST /v1/organizations/{orgId}/smtp-relay/check`) and the CLI
- * (`relais check-smtp`). The session itself lives in flight-check/run.ts; its words and
- * report shape in flight-check/types.ts.
+ * (`relais check-smtp`). The session itself lives in flight-check/check-session.ts, which
+ * flight-check/run.ts runs; its words and report shape in flight-check/types.ts.
  */
 import type { FlightCheckReport } from './flight-check/types.ts';
 
