@@ -257,9 +257,7 @@ export class RelayHealth {
     const opened = await db.transaction().execute(async (tx) => {
       if (!(await markRelayFailing(tx, { relayId: relay.id, version: relay.version, now, nextProbeAt: now + this.probeDelayMs(0) }))) return false;
       const data = { relayId: relay.id, version: relay.version, errorCode, reply: feedback.reply, policy: relay.fallbackPolicy };
-      await recordEvent(tx, { organizationId: relay.organizationId, type: 'relay.failing', data, at: now });
-      await recordAudit(tx, { organizationId: relay.organizationId, actor: HEALTH_ACTOR, action: 'relay.failing', target: 'smtp-relay', details: data, at: now });
-      await this.alertOwners(tx, relay.organizationId, now, (org) =>
+      await this.announce(tx, relay, { type: 'relay.failing', data, now }, (org) =>
         failingAlert({
           locale: org.locale,
           organizationName: org.name,
@@ -273,8 +271,6 @@ export class RelayHealth {
           settingsUrl: this.settingsUrl(),
         }),
       );
-      // Mail waiting for a retry follows the policy now rather than at its next retry.
-      await releaseWaitingMail(tx, { organizationId: relay.organizationId, now, which: 'all' });
       return true;
     });
     if (!opened) return;
@@ -290,9 +286,7 @@ export class RelayHealth {
     const recovered = await db.transaction().execute(async (tx) => {
       if (!(await markRelayRecovered(tx, { relayId: relay.id, version: relay.version, now }))) return false;
       const data = { relayId: relay.id, version: relay.version, by, failingSince: new Date(since).toISOString() };
-      await recordEvent(tx, { organizationId: relay.organizationId, type: 'relay.recovered', data, at: now });
-      await recordAudit(tx, { organizationId: relay.organizationId, actor: HEALTH_ACTOR, action: 'relay.recovered', target: 'smtp-relay', details: data, at: now });
-      await this.alertOwners(tx, relay.organizationId, now, (org) =>
+      await this.announce(tx, relay, { type: 'relay.recovered', data, now }, (org) =>
         recoveredAlert({
           locale: org.locale,
           organizationName: org.name,
@@ -303,12 +297,30 @@ export class RelayHealth {
           settingsUrl: this.settingsUrl(),
         }),
       );
-      await releaseWaitingMail(tx, { organizationId: relay.organizationId, now, which: 'all' });
       return true;
     });
     if (!recovered) return;
     this.deps.logger.info({ relayId: relay.id, organizationId: relay.organizationId, by }, 'relay works again');
     this.deps.onMessagesDue();
+  }
+
+  /**
+   * In the transaction that changed the relay's health: the platform event, the audit entry,
+   * the owners' alert, and waiting mail made due so that it follows the relay's new state now
+   * (the policy while it fails, the relay once it works) rather than at its next retry.
+   */
+  private async announce(
+    tx: Executor,
+    relay: Relay,
+    change: { type: 'relay.failing' | 'relay.recovered'; data: Record<string, unknown>; now: number },
+    compose: (org: Organization) => AlertText,
+  ): Promise<void> {
+    const { organizationId } = relay;
+    const { type, data, now } = change;
+    await recordEvent(tx, { organizationId, type, data, at: now });
+    await recordAudit(tx, { organizationId, actor: HEALTH_ACTOR, action: type, target: 'smtp-relay', details: data, at: now });
+    await this.alertOwners(tx, organizationId, now, compose);
+    await releaseWaitingMail(tx, { organizationId, now, which: 'all' });
   }
 
   /** One email to each owner, in the organization's language, forced through the platform sender. */
