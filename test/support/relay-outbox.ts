@@ -2,6 +2,7 @@
 // platform sender fixture, organizations with an owner and an active relay, and readers for
 // what the API reports (messages, attempts, events, the relay).
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { ManualClock } from '../../src/clock.ts';
 import type { AppDeps } from '../../src/api/app.ts';
 import { DEFAULT_RETRY_POLICY } from '../../src/outbox/retry-policy.ts';
@@ -24,6 +25,34 @@ export async function startRelayAndPlatform(relayHost: string, platformHost: str
   return { relay, platform };
 }
 
+/**
+ * RELAIS_PLATFORM_SMTP_URL for the plain platform fixture: `?starttls=never`, since the platform
+ * sender hands credentials over in clear only on the operator's explicit word.
+ */
+export function platformSmtpUrl(platform: SmtpFixture): string {
+  return `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}?starttls=never`;
+}
+
+/**
+ * Starts the relay and the platform sender (as startRelayAndPlatform) before the file's tests,
+ * hands them to `use`, and closes them after the file's tests.
+ */
+export function useRelayAndPlatform(
+  relayHost: string,
+  platformHost: string,
+  use: (fixtures: { relay: SmtpFixture; platform: SmtpFixture }) => void,
+  relayScript?: Script,
+): void {
+  let fixtures: { relay: SmtpFixture; platform: SmtpFixture } | undefined;
+  before(async () => {
+    fixtures = await startRelayAndPlatform(relayHost, platformHost, relayScript);
+    use(fixtures);
+  });
+  after(async () => {
+    await Promise.all([fixtures?.relay.close(), fixtures?.platform.close()]);
+  });
+}
+
 export interface OutboxTestApp extends RelayTestApp {
   clock: ManualClock;
 }
@@ -40,7 +69,7 @@ export async function createOutboxTestApp(
     env: {
       RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
       RELAIS_PUBLIC_URL: 'https://relais.example.test',
-      RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}?starttls=never`,
+      RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform),
       ...options.env,
     },
     deps: { clock, retryPolicy: { ...DEFAULT_RETRY_POLICY, jitter: 0 }, ...options.deps },

@@ -3,13 +3,13 @@
 // sender, in the organization's language; mail falls back to the platform sender (Reply-To:
 // the organization) or is held; a probe that passes brings the relay back, owners are told,
 // held mail leaves through the relay. Fixtures: relay 127.0.0.43:587, platform 127.0.0.44:2525.
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 import {
   createOutboxTestApp,
-  startRelayAndPlatform,
+  useRelayAndPlatform,
   eventsOf,
   mailTo,
   messageOf,
@@ -26,12 +26,7 @@ const SEND_AS_DENIED = { code: 550, text: '5.7.60 SMTP; Client does not have per
 let relay: SmtpFixture;
 let platform: SmtpFixture;
 
-before(async () => {
-  ({ relay, platform } = await startRelayAndPlatform('127.0.0.43', '127.0.0.44'));
-});
-after(async () => {
-  await Promise.all([relay.close(), platform.close()]);
-});
+useRelayAndPlatform('127.0.0.43', '127.0.0.44', (started) => ({ relay, platform } = started));
 
 for (const dialect of await dialects()) {
   describe(`relay health (${dialect})`, () => {

@@ -3,11 +3,11 @@
 // backoff that used to run until three failures made the relay `failing`); with `hold` it
 // waits for the normal retry through the relay, as does a temporary reply about the message
 // whatever the policy. Fixtures: relay 127.0.0.79:587, platform 127.0.0.80:2525.
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import { createRelayTestApp, type RelayTestApp } from '../../../test/support/relays.ts';
-import { PLATFORM_CREDENTIALS, messageOf, organizationWithRelay, relayOf, startRelayAndPlatform, submit, withSubject } from '../../../test/support/relay-outbox.ts';
+import { platformSmtpUrl, messageOf, organizationWithRelay, relayOf, useRelayAndPlatform, submit, withSubject } from '../../../test/support/relay-outbox.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 
 const AUTH_REFUSED = { code: 535, text: '5.7.8 Authentication credentials invalid' };
@@ -15,12 +15,7 @@ const AUTH_REFUSED = { code: 535, text: '5.7.8 Authentication credentials invali
 let relay: SmtpFixture;
 let platform: SmtpFixture;
 
-before(async () => {
-  ({ relay, platform } = await startRelayAndPlatform('127.0.0.79', '127.0.0.80', { auth: () => AUTH_REFUSED }));
-});
-after(async () => {
-  await Promise.all([relay.close(), platform.close()]);
-});
+useRelayAndPlatform('127.0.0.79', '127.0.0.80', (started) => ({ relay, platform } = started), { auth: () => AUTH_REFUSED });
 
 for (const dialect of await dialects()) {
   describe(`a relay-level refusal on a real clock (${dialect})`, () => {
@@ -32,7 +27,7 @@ for (const dialect of await dialects()) {
         env: {
           RELAIS_LOG_LEVEL: 'silent',
           RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}`,
+          RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform),
           RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
         },
       });

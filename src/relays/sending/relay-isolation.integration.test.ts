@@ -14,7 +14,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import { createRelayTestApp, type RelayTestApp } from '../../../test/support/relays.ts';
-import { PLATFORM_CREDENTIALS, organizationWithRelay, startRelayAndPlatform } from '../../../test/support/relay-outbox.ts';
+import { platformSmtpUrl, organizationWithRelay, startRelayAndPlatform } from '../../../test/support/relay-outbox.ts';
 import { startDripServer, type DripServer } from '../../../test/support/drip-server.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 
@@ -79,7 +79,7 @@ for (const dialect of await dialects()) {
         env: {
           RELAIS_LOG_LEVEL: 'silent',
           RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}?starttls=never`,
+          RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform),
           RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: String(GREETING_TIMEOUT_SECONDS),
           RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
         },
@@ -138,7 +138,7 @@ for (const dialect of await dialects()) {
         env: {
           RELAIS_LOG_LEVEL: 'silent',
           RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform2.host}:${platform2.port}`,
+          RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform2),
           RELAIS_RELAY_SEND_TIMEOUT_SECONDS: String(DEADLINE_SECONDS),
           RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
         },

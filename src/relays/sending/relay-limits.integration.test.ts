@@ -3,7 +3,7 @@
 // two dispatchers sharing the database; a daily quota defers mail and says so; owners override
 // the preset's figures; a relay never gets more connections than its slots. Fixtures: relay
 // 127.0.0.47:587, platform 127.0.0.48:2525.
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../api/app.ts';
 import { createLogger } from '../../logger.ts';
@@ -15,7 +15,7 @@ import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 import { TEST_CA } from '../../../test/support/tls.ts';
 import {
   createOutboxTestApp,
-  startRelayAndPlatform,
+  useRelayAndPlatform,
   eventsOf,
   messageOf,
   organizationWithRelay,
@@ -27,12 +27,7 @@ import {
 let relay: SmtpFixture;
 let platform: SmtpFixture;
 
-before(async () => {
-  ({ relay, platform } = await startRelayAndPlatform('127.0.0.47', '127.0.0.48'));
-});
-after(async () => {
-  await Promise.all([relay.close(), platform.close()]);
-});
+useRelayAndPlatform('127.0.0.47', '127.0.0.48', (started) => ({ relay, platform } = started));
 
 for (const dialect of await dialects()) {
   describe(`relay limits (${dialect})`, () => {

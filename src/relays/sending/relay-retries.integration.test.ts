@@ -2,13 +2,13 @@
 // 452 (at the stage real servers give them), then success → delivered through the relay after
 // a retry at the scheduled time; a connection dropped in the middle of DATA → retried. None of
 // them counts against the relay. Fixtures: relay 127.0.0.41:587, platform 127.0.0.42:2525.
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import type { Script, SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 import {
   createOutboxTestApp,
-  startRelayAndPlatform,
+  useRelayAndPlatform,
   eventsOf,
   messageOf,
   organizationWithRelay,
@@ -21,12 +21,7 @@ import {
 let relay: SmtpFixture;
 let platform: SmtpFixture;
 
-before(async () => {
-  ({ relay, platform } = await startRelayAndPlatform('127.0.0.41', '127.0.0.42'));
-});
-after(async () => {
-  await Promise.all([relay.close(), platform.close()]);
-});
+useRelayAndPlatform('127.0.0.41', '127.0.0.42', (started) => ({ relay, platform } = started));
 
 /** One temporary failure, then normal behaviour; and the wait the retry policy (or the server's hint) sets. */
 const TEMPORARY: { name: string; script: Script; retryAfterMs: number; errorCode: string }[] = [
