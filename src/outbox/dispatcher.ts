@@ -1,27 +1,15 @@
 // Claims due messages and hands each to a delivery (delivery.ts: route at send time, send,
 // record the outcome); keeps their leases alive, wakes on new work, stops gracefully.
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.ts';
 import { toError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
-import type { Store } from '../store/store.ts';
-import { Delivery } from './delivery.ts';
+import { Delivery, type DeliveryDeps } from './delivery.ts';
 import type { ClaimedMessage } from './message.ts';
-import type { RetryPolicy } from './retry-policy.ts';
-import type { Router } from './router.ts';
 import { claimMessages } from './sql/claim-messages.ts';
 import { nextWakeUp } from './sql/next-wake-up.ts';
 import { releaseLeases } from './sql/release-leases.ts';
 import { renewLeases } from './sql/renew-leases.ts';
 
-export interface DispatcherDeps {
-  store: Store;
-  clock: Clock;
-  router: Router;
-  logger: Logger;
-  metrics: Metrics;
-  retryPolicy: RetryPolicy;
+export interface DispatcherDeps extends Omit<DeliveryDeps, 'workerId'> {
   leaseMs: number;
   concurrency: number;
   /** Longest sleep between looks at the queue when nothing wakes the dispatcher (other processes, due retries). */

@@ -33,6 +33,17 @@ export function platformSmtpUrl(platform: SmtpFixture): string {
   return `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}?starttls=never`;
 }
 
+/** Environment of an app on the real clock, quiet, with the platform sender at `platform` and no grace at shutdown. */
+export function realClockEnv(platform: SmtpFixture, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    RELAIS_LOG_LEVEL: 'silent',
+    RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
+    RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform),
+    RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
+    ...extra,
+  };
+}
+
 /**
  * Starts the relay and the platform sender (as startRelayAndPlatform) before the file's tests,
  * hands them to `use`, and closes them after the file's tests.

@@ -7,18 +7,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
-import {
-  createOutboxTestApp,
-  useRelayAndPlatform,
-  eventsOf,
-  mailTo,
-  messageOf,
-  organizationWithRelay,
-  relayOf,
-  submit,
-  withSubject,
-  type OutboxTestApp,
-} from '../../../test/support/relay-outbox.ts';
+import { createOutboxTestApp, useRelayAndPlatform, eventsOf, mailTo, messageOf, organizationWithRelay, relayOf, submit, withSubject, type OutboxTestApp } from '../../../test/support/relay-outbox.ts';
 
 const AUTH_REFUSED = { code: 535, text: '5.7.8 Username and Password not accepted' } as const;
 const SEND_AS_DENIED = { code: 550, text: '5.7.60 SMTP; Client does not have permissions to send as this sender' } as const;

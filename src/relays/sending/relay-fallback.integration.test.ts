@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import { createRelayTestApp, type RelayTestApp } from '../../../test/support/relays.ts';
-import { platformSmtpUrl, messageOf, organizationWithRelay, relayOf, useRelayAndPlatform, submit, withSubject } from '../../../test/support/relay-outbox.ts';
+import { realClockEnv, messageOf, organizationWithRelay, relayOf, useRelayAndPlatform, submit, withSubject } from '../../../test/support/relay-outbox.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 
 const AUTH_REFUSED = { code: 535, text: '5.7.8 Authentication credentials invalid' };
@@ -24,12 +24,7 @@ for (const dialect of await dialects()) {
     beforeEach(async () => {
       t = await createRelayTestApp({
         dialect,
-        env: {
-          RELAIS_LOG_LEVEL: 'silent',
-          RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform),
-          RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
-        },
+        env: realClockEnv(platform),
       });
     });
     afterEach(async () => {

@@ -14,7 +14,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import { createRelayTestApp, type RelayTestApp } from '../../../test/support/relays.ts';
-import { platformSmtpUrl, organizationWithRelay, startRelayAndPlatform } from '../../../test/support/relay-outbox.ts';
+import { realClockEnv, organizationWithRelay, startRelayAndPlatform } from '../../../test/support/relay-outbox.ts';
 import { startDripServer, type DripServer } from '../../../test/support/drip-server.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 
@@ -76,13 +76,7 @@ for (const dialect of await dialects()) {
       platform.messages.length = 0;
       t = await createRelayTestApp({
         dialect,
-        env: {
-          RELAIS_LOG_LEVEL: 'silent',
-          RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform),
-          RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: String(GREETING_TIMEOUT_SECONDS),
-          RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
-        },
+        env: realClockEnv(platform, { RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: String(GREETING_TIMEOUT_SECONDS) }),
       });
       await organizationWithRelay(t, { id: 'org-a', fixture: relayA, relay: { fallbackPolicy: 'hold' } });
       const b = await t.app.inject({ method: 'POST', url: '/v1/organizations', headers: t.auth, payload: { id: 'org-b', name: 'B' } });
@@ -135,13 +129,7 @@ for (const dialect of await dialects()) {
     beforeEach(async () => {
       t = await createRelayTestApp({
         dialect,
-        env: {
-          RELAIS_LOG_LEVEL: 'silent',
-          RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: platformSmtpUrl(platform2),
-          RELAIS_RELAY_SEND_TIMEOUT_SECONDS: String(DEADLINE_SECONDS),
-          RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
-        },
+        env: realClockEnv(platform2, { RELAIS_RELAY_SEND_TIMEOUT_SECONDS: String(DEADLINE_SECONDS) }),
       });
       for (const [i, drip] of hostile.entries()) await organizationWithRelay(t, { id: `hostile-${i}`, fixture: drip, relay: { fallbackPolicy: 'hold' } });
       // Four connections: the healthy relay is not itself the bottleneck of 200 messages.

@@ -13,16 +13,7 @@ import { DEFAULT_RETRY_POLICY } from '../../outbox/retry-policy.ts';
 import { dialects } from '../../../test/support/databases.ts';
 import type { SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 import { TEST_CA } from '../../../test/support/tls.ts';
-import {
-  createOutboxTestApp,
-  useRelayAndPlatform,
-  eventsOf,
-  messageOf,
-  organizationWithRelay,
-  relayOf,
-  submit,
-  type OutboxTestApp,
-} from '../../../test/support/relay-outbox.ts';
+import { createOutboxTestApp, useRelayAndPlatform, eventsOf, messageOf, organizationWithRelay, relayOf, submit, type OutboxTestApp } from '../../../test/support/relay-outbox.ts';
 
 let relay: SmtpFixture;
 let platform: SmtpFixture;

@@ -6,17 +6,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../../test/support/databases.ts';
 import type { Script, SmtpFixture } from '../../../test/support/smtp-fixture.ts';
-import {
-  createOutboxTestApp,
-  useRelayAndPlatform,
-  eventsOf,
-  messageOf,
-  organizationWithRelay,
-  relayOf,
-  submit,
-  withSubject,
-  type OutboxTestApp,
-} from '../../../test/support/relay-outbox.ts';
+import { createOutboxTestApp, useRelayAndPlatform, eventsOf, messageOf, organizationWithRelay, relayOf, submit, withSubject, type OutboxTestApp } from '../../../test/support/relay-outbox.ts';
 
 let relay: SmtpFixture;
 let platform: SmtpFixture;
