@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { detectSecurity, explainStep, firstFailure, passed, runFlightCheck } from './flight-check.ts';
 import type { StepExplanationId as ExplanationId, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckStep, StepId } from './flight-check.ts';
 import type { PresetId } from '../glossary.ts';
-import { postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
+import { postfixSubmission, postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
 import { startSmtpFixture, startNonSmtpServer, HTTP_BAD_REQUEST } from '../../test/support/smtp-fixture.ts';
 import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
 import { TEST_CA } from '../../test/support/tls.ts';
@@ -448,15 +448,7 @@ describe('flight check against a real Postfix submission server', () => {
   const skip = postfixSuiteSkip();
   const mta = usePostfixRelay({ host: '127.0.0.29', captureHost: '127.0.0.29' });
 
-  const input = (extra: Partial<Input> = {}): Input => ({
-    host: mta.postfix.host,
-    port: mta.postfix.port,
-    security: 'starttls',
-    username: mta.postfix.username,
-    password: mta.postfix.password,
-    fromEmail: mta.postfix.ownedSender,
-    ...extra,
-  });
+  const input = (extra: Partial<Input> = {}): Input => ({ ...postfixSubmission(mta.postfix), ...extra });
   const deps = (): Partial<FlightCheckDeps> => ({ ca: [mta.postfix.caPem], timeouts: { connection: 5000, greeting: 2000, socket: 10_000 } });
 
   test('the owned sender passes every step and the test email is relayed', { skip }, async () => {

@@ -45,3 +45,15 @@ export function usePostfixRelay(options: { host: string; captureHost: string; ca
     },
   };
 }
+
+/** How a client signs in to the suite's Postfix: STARTTLS on its port, its user, sending as the address that user owns. */
+export function postfixSubmission(postfix: PostfixFixture): {
+  host: string;
+  port: number;
+  security: 'starttls';
+  username: string;
+  password: string;
+  fromEmail: string;
+} {
+  return { host: postfix.host, port: postfix.port, security: 'starttls', username: postfix.username, password: postfix.password, fromEmail: postfix.ownedSender };
+}

@@ -5,7 +5,7 @@
 // In CI a missing MTA fails the run; locally it skips with the reason.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { postfixSuiteSkip, usePostfixRelay } from '../../../test/support/postfix-suite.ts';
+import { postfixSubmission, postfixSuiteSkip, usePostfixRelay } from '../../../test/support/postfix-suite.ts';
 import { assertNoLeak, createOrganization, createRelayTestApp, relayBody, type RelayTestApp } from '../../../test/support/relays.ts';
 
 describe('an organization relay on a real Postfix', { skip: postfixSuiteSkip() }, () => {
@@ -31,15 +31,7 @@ describe('an organization relay on a real Postfix', { skip: postfixSuiteSkip() }
     const saved = await api(
       'PUT',
       'smtp-relay',
-      relayBody({
-        host: mta.postfix.host,
-        port: mta.postfix.port,
-        security: 'starttls',
-        username: mta.postfix.username,
-        password: mta.postfix.password,
-        fromEmail: mta.postfix.ownedSender,
-        fromName: 'École des Tilleuls',
-      }),
+      relayBody({ ...postfixSubmission(mta.postfix), fromName: 'École des Tilleuls' }),
     );
     assert.equal(saved.statusCode, 201, saved.body);
 
@@ -75,15 +67,7 @@ describe('an organization relay on a real Postfix', { skip: postfixSuiteSkip() }
     const saved = await api(
       'PUT',
       'smtp-relay',
-      relayBody({
-        host: mta.postfix.host,
-        port: mta.postfix.port,
-        security: 'starttls',
-        username: mta.postfix.username,
-        password: 'not-the-password',
-        fromEmail: mta.postfix.ownedSender,
-        fromName: 'École des Tilleuls',
-      }),
+      relayBody({ ...postfixSubmission(mta.postfix), password: 'not-the-password', fromName: 'École des Tilleuls' }),
     );
     assert.equal(saved.json().status, 'unverified');
     const verified = await api('POST', 'smtp-relay/verify');
