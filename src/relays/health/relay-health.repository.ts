@@ -10,6 +10,11 @@ interface RelayRef {
   version: number;
 }
 
+/** The columns that keep a relay's last failure (what the status card explains). */
+function lastFailure(args: { errorCode: string; reply: string | null; at: number }) {
+  return { failure_error_code: args.errorCode, failure_reply: args.reply, failure_at: args.at };
+}
+
 /** One more relay-level failure of an active relay; returns the count in a row, or undefined when the relay changed or is no longer active. */
 export async function countRelayFailure(
   db: Executor,
@@ -19,9 +24,7 @@ export async function countRelayFailure(
     .updateTable('smtp_relays')
     .set((eb) => ({
       consecutive_failures: eb('consecutive_failures', '+', 1),
-      failure_error_code: args.errorCode,
-      failure_reply: args.reply,
-      failure_at: args.at,
+      ...lastFailure(args),
     }))
     .where('id', '=', args.relayId)
     .where('version', '=', args.version)
@@ -109,9 +112,7 @@ export async function recordProbeFailure(
     .set((eb) => ({
       probe_attempts: eb('probe_attempts', '+', 1),
       next_probe_at: args.nextProbeAt,
-      failure_error_code: args.errorCode,
-      failure_reply: args.reply,
-      failure_at: args.at,
+      ...lastFailure(args),
     }))
     .where('id', '=', args.relayId)
     .where('version', '=', args.version)
