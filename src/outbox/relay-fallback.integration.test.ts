@@ -32,7 +32,7 @@ for (const dialect of await dialects()) {
         env: {
           RELAIS_LOG_LEVEL: 'silent',
           RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}`,
+          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform.host}:${platform.port}?starttls=never`,
           RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
         },
       });

@@ -138,7 +138,7 @@ for (const dialect of await dialects()) {
         env: {
           RELAIS_LOG_LEVEL: 'silent',
           RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: 'true',
-          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform2.host}:${platform2.port}`,
+          RELAIS_PLATFORM_SMTP_URL: `smtp://${PLATFORM_CREDENTIALS.username}:${PLATFORM_CREDENTIALS.password}@${platform2.host}:${platform2.port}?starttls=never`,
           RELAIS_RELAY_SEND_TIMEOUT_SECONDS: String(DEADLINE_SECONDS),
           RELAIS_SHUTDOWN_GRACE_SECONDS: '0',
         },
