@@ -37,8 +37,8 @@ describe('an organization relay on a real Postfix', { skip: postfixSuiteSkip() }
 
     const verified = await api('POST', 'smtp-relay/verify');
     assert.equal(verified.json().passed, true, `${verified.body}\n(Postfix log: ${mta.postfix.logFile})`);
-    const tls = verified.json().report.steps.find((s: { id: string }) => s.id === 'tls');
-    assert.match(tls.data.tlsVersion, /^TLSv1\.[23]$/);
+    const tls = verified.json().report.steps.find((step: { id: string }) => step.id === 'tls');
+    assert.match(tls?.data?.tlsVersion ?? '', /^TLSv1\.[23]$/, JSON.stringify(tls));
     const active = await api('POST', 'smtp-relay/activate');
     assert.equal(active.json().status, 'active', active.body);
 
@@ -72,9 +72,10 @@ describe('an organization relay on a real Postfix', { skip: postfixSuiteSkip() }
     assert.equal(saved.json().status, 'unverified');
     const verified = await api('POST', 'smtp-relay/verify');
     assert.equal(verified.json().passed, false);
-    const failed = verified.json().report.steps.find((s: { status: string }) => s.status === 'fail');
-    assert.equal(failed.id, 'auth');
-    assert.match(failed.explanation.reply, /^535 5\.7\.8/);
+    const failed = verified.json().report.steps.find((step: { status: string }) => step.status === 'fail');
+    assert.equal(failed?.id, 'auth', JSON.stringify(failed));
+    assert.equal(failed?.explanation?.id, 'auth-failed');
+    assert.match(failed?.explanation?.reply ?? '', /^535 5\.7\.8/);
     const refused = await api('POST', 'smtp-relay/activate');
     assert.equal(refused.json().error.code, 'relay_not_verified');
   });
