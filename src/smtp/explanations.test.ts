@@ -89,6 +89,14 @@ describe('explain', () => {
     assert.match(explain(failure, { preset: 'google-workspace', locale: 'en' }).fix.join(' '), /app password/);
   });
 
+  test('provider variants are keyed by preset id: an unknown or renamed preset does not compile', () => {
+    // @ts-expect-error 'gmial' is not a preset id (typecheck fails here if byPreset took any string)
+    const misspelled: Explanation['byPreset'] = { gmial: { cause: { fr: 'x', en: 'x' } } };
+    // @ts-expect-error explaining for a preset that does not exist does not compile either
+    const options: Parameters<typeof explain>[1] = { preset: 'gmial', locale: 'en' };
+    assert.ok(misspelled && options);
+  });
+
   test('a preset without a variant, or none, gets the general text', () => {
     const failure = reply('auth', '535 5.7.8 Error: authentication failed');
     for (const preset of ['custom', 'ovh', undefined] as const) {
