@@ -1,78 +1,14 @@
 // The flight check against real SMTP servers: smtp-server fixtures answering with real
-// providers' replies at every step, and a real Postfix submission server.
-// Loopback plan: 127.0.0.21–25 for fixtures, 127.0.0.29 for Postfix (the CLI tests use 26–28 and 30).
+// providers' replies at every step. Security detection and the real Postfix have their own files.
+// Loopback plan: 127.0.0.21–23 here, 24–25 security detection, 29 Postfix (the CLI tests use 26–28 and 30).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { detectSecurity, explainStep, firstFailure, passed, runFlightCheck } from './flight-check.ts';
-import type { StepExplanationId as ExplanationId, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckStep, StepId } from './flight-check.ts';
+import { firstFailure, passed, runFlightCheck } from './flight-check.ts';
+import type { StepExplanationId as ExplanationId } from './flight-check.ts';
 import type { PresetId } from '../glossary.ts';
-import { postfixSubmission, postfixSuiteSkip, usePostfixRelay } from '../../test/support/postfix-suite.ts';
-import { startSmtpFixture, startNonSmtpServer, HTTP_BAD_REQUEST } from '../../test/support/smtp-fixture.ts';
-import type { FixtureOptions, SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import { startNonSmtpServer, HTTP_BAD_REQUEST } from '../../test/support/smtp-fixture.ts';
 import { TEST_CA } from '../../test/support/tls.ts';
-
-const GUARD = { allowedPorts: [25, 465, 587, 2525], allowPrivate: true };
-/** Short timeouts: a hanging server fails the step in a fraction of a second. */
-const FAST = { connection: 2000, greeting: 400, socket: 2000 };
-const USER = 'formation@ecole-exemple.fr';
-const PASSWORD = 'c0rrect-h0rse-battery';
-const CREDENTIALS = { username: USER, password: PASSWORD };
-
-type Input = Omit<FlightCheckInput, 'locale'>;
-
-function baseInput(fixture: { host: string; port: number }, security: Input['security'], extra: Partial<Input> = {}): Input {
-  return { host: fixture.host, port: fixture.port, security, fromEmail: USER, ...CREDENTIALS, ...extra };
-}
-
-/** Runs the check in French, then in English. */
-async function checkBoth(input: Input, deps: Partial<FlightCheckDeps> = {}): Promise<{ fr: FlightCheckReport; en: FlightCheckReport }> {
-  const options: FlightCheckDeps = { guard: GUARD, ca: [TEST_CA], timeouts: FAST, ...deps };
-  const fr = await runFlightCheck({ ...input, locale: 'fr' }, options);
-  const en = await runFlightCheck({ ...input, locale: 'en' }, options);
-  return { fr, en };
-}
-
-function step(report: FlightCheckReport, id: StepId): FlightCheckStep {
-  const found = report.steps.find((s) => s.id === id);
-  assert.ok(found, `no ${id} step`);
-  return found;
-}
-
-/** The first failing step is `id` with explanation `explanation`, in both languages, and every later step is skipped. */
-function assertFailsAt(reports: { fr: FlightCheckReport; en: FlightCheckReport }, id: StepId, explanation: ExplanationId): void {
-  for (const locale of ['fr', 'en'] as const) {
-    const report = reports[locale];
-    const failure = firstFailure(report);
-    const summary = report.steps.map((s) => `${s.id}:${s.status}:${s.explanation?.id ?? ''}`).join(' ');
-    assert.equal(failure?.id, id, `${locale}: failing step (${summary})`);
-    assert.equal(failure?.explanation?.id, explanation, `${locale}: explanation (${summary})`);
-    assert.equal(failure?.explanation?.title, explainStep(explanation, { locale }).title);
-    assert.ok((failure?.explanation?.fix.length ?? 0) > 0);
-    assert.equal(passed(report), false);
-    const after = report.steps.slice(report.steps.indexOf(failure as FlightCheckStep) + 1);
-    assert.ok(after.every((s) => s.status === 'skipped'), `${locale}: steps after the failure are skipped (${summary})`);
-  }
-  assert.notEqual(firstFailure(reports.fr)?.detail, firstFailure(reports.en)?.detail, 'details are translated');
-  assert.notEqual(firstFailure(reports.fr)?.explanation?.cause, firstFailure(reports.en)?.explanation?.cause);
-}
-
-function assertNoSecret(report: FlightCheckReport): void {
-  const text = JSON.stringify(report);
-  for (const secret of [PASSWORD, Buffer.from(PASSWORD).toString('base64'), Buffer.from(`\u0000${USER}\u0000${PASSWORD}`).toString('base64')]) {
-    assert.ok(!text.includes(secret), 'the report never carries the password');
-  }
-}
-
-async function withFixture(options: FixtureOptions, run: (fixture: SmtpFixture) => Promise<void>): Promise<void> {
-  const fixture = await startSmtpFixture({ auth: { username: USER, password: PASSWORD }, ...options });
-  try {
-    await run(fixture);
-  } finally {
-    await fixture.close();
-  }
-}
-
-const always = <T>(reply: T) => () => reply;
+import { GUARD, FAST, USER, baseInput, checkBoth, step, assertFailsAt, assertNoSecret, withFixture, always } from '../../test/support/flight-check-suite.ts';
 
 describe('flight check: address guard and network', () => {
   test('a host the guard refuses fails the dns step without opening any socket', async () => {
@@ -388,98 +324,5 @@ describe('flight check: everything passes', () => {
       assert.equal(step(report, 'greeting').status, 'ok');
       assert.equal(step(report, 'dns').detail, 'smtp.relay.test resolves to 127.0.0.21.');
     });
-  });
-});
-
-describe('security detection', () => {
-  test('finds implicit TLS on 465 and STARTTLS on 587, refused 2525, and skips ports not allowed', async () => {
-    const implicit = await startSmtpFixture({ host: '127.0.0.24', port: 465, security: 'tls', auth: { username: USER, password: PASSWORD } });
-    const submission = await startSmtpFixture({ host: '127.0.0.24', port: 587, security: 'starttls', auth: { username: USER, password: PASSWORD } });
-    try {
-      const detection = await detectSecurity('127.0.0.24', {
-        guard: { allowedPorts: [465, 587, 2525], allowPrivate: true },
-        ca: [TEST_CA],
-        timeouts: { connection: 1000, greeting: 500, socket: 1000 },
-      });
-      const byPort = new Map(detection.ports.map((probe) => [probe.port, probe]));
-      assert.deepEqual(detection.recommended, { port: 465, security: 'tls' });
-      assert.equal(byPort.get(465)?.implicitTls, true);
-      assert.equal(byPort.get(465)?.recommendation, 'tls');
-      assert.equal(byPort.get(465)?.certificate?.trusted, true);
-      assert.deepEqual(byPort.get(465)?.authMechanisms, ['PLAIN', 'LOGIN']);
-      assert.equal(byPort.get(587)?.starttls, true);
-      assert.equal(byPort.get(587)?.starttlsWorks, true);
-      assert.equal(byPort.get(587)?.implicitTls, false);
-      assert.equal(byPort.get(587)?.recommendation, 'starttls');
-      assert.equal(byPort.get(587)?.authInPlainText, true);
-      assert.match(byPort.get(587)?.greeting ?? '', /^220 relay\.test ESMTP/);
-      assert.equal(byPort.get(2525)?.reachable, false);
-      assert.equal(byPort.get(2525)?.problem, 'connection-refused');
-      assert.equal(byPort.get(25)?.allowed, false);
-      assert.equal(implicit.connections + submission.connections, 4, 'two probes per allowed, listening port');
-    } finally {
-      await implicit.close();
-      await submission.close();
-    }
-  });
-
-  test('prefers a port with a trusted certificate; a refused host tries nothing', async () => {
-    const selfSigned = await startSmtpFixture({ host: '127.0.0.25', port: 465, security: 'tls', cert: 'selfsigned' });
-    const trusted = await startSmtpFixture({ host: '127.0.0.25', port: 587, security: 'starttls' });
-    try {
-      const detection = await detectSecurity('127.0.0.25', { guard: GUARD, ca: [TEST_CA], timeouts: { connection: 1000, greeting: 500, socket: 1000 } });
-      assert.deepEqual(detection.recommended, { port: 587, security: 'starttls' });
-      const on465 = detection.ports.find((probe) => probe.port === 465);
-      assert.equal(on465?.implicitTls, true);
-      assert.equal(on465?.problem, 'certificate-untrusted');
-
-      const refused = await detectSecurity('127.0.0.25', { guard: { ...GUARD, allowPrivate: false } });
-      assert.equal(refused.refused?.code, 'smtp_address_not_allowed');
-      assert.equal(refused.recommended, null);
-      assert.equal(selfSigned.connections + trusted.connections, 4);
-    } finally {
-      await selfSigned.close();
-      await trusted.close();
-    }
-  });
-});
-
-describe('flight check against a real Postfix submission server', () => {
-  const skip = postfixSuiteSkip();
-  const mta = usePostfixRelay({ host: '127.0.0.29', captureHost: '127.0.0.29' });
-
-  const input = (extra: Partial<Input> = {}): Input => ({ ...postfixSubmission(mta.postfix), ...extra });
-  const deps = (): Partial<FlightCheckDeps> => ({ ca: [mta.postfix.caPem], timeouts: { connection: 5000, greeting: 2000, socket: 10_000 } });
-
-  test('the owned sender passes every step and the test email is relayed', { skip }, async () => {
-    const report = await runFlightCheck({ ...input({ sendTestEmail: true, toEmail: 'parent@famille.test' }), locale: 'en' }, { guard: GUARD, ...deps() });
-    assert.equal(passed(report), true, JSON.stringify(report.steps, null, 1));
-    assert.match(step(report, 'greeting').data?.reply ?? '', /ESMTP Postfix/);
-    assert.ok(step(report, 'ehlo').data?.capabilities?.authMechanisms.includes('PLAIN'));
-    const [message] = await mta.capture.waitForMessages(1, 15_000);
-    assert.equal(message?.parsed.messageId, report.testEmail?.messageId);
-    assert.deepEqual(message?.envelope.to, ['parent@famille.test']);
-  });
-
-  test('wrong password: 535 5.7.8', { skip }, async () => {
-    const reports = await checkBoth(input({ password: 'not-the-password' }), deps());
-    assertFailsAt(reports, 'auth', 'auth-failed');
-    assert.match(firstFailure(reports.en)?.explanation?.reply ?? '', /^535 5\.7\.8 /);
-  });
-
-  test('sender not owned by the user: 553 5.7.1 at RCPT TO, reported on the sender step', { skip }, async () => {
-    const reports = await checkBoth(input({ fromEmail: 'direction@school.test' }), deps());
-    assertFailsAt(reports, 'sender', 'send-as-denied');
-    assert.match(firstFailure(reports.en)?.explanation?.reply ?? '', /^553 5\.7\.1 .*not owned by user/);
-  });
-
-  test('AUTH before STARTTLS (security none): 530 5.7.0', { skip }, async () => {
-    const reports = await checkBoth(input({ security: 'none' }), deps());
-    assertFailsAt(reports, 'auth', 'starttls-required');
-    assert.equal(firstFailure(reports.en)?.explanation?.reply, '530 5.7.0 Must issue a STARTTLS command first');
-  });
-
-  test('implicit TLS on the submission port 587', { skip }, async () => {
-    assertFailsAt(await checkBoth(input({ security: 'tls' }), deps()), 'tls', 'tls-mode-mismatch');
   });
 });
