@@ -34,6 +34,7 @@ import { MemberService } from './tenants/member.service.ts';
 import { OrganizationService } from './tenants/organization.service.ts';
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from './tenants/session.ts';
 import { SessionService } from './tenants/session.service.ts';
+import { OAuthTokenCache } from './smtp/oauth/token-cache.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -119,6 +120,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       dispatchConcurrency: config.dispatchConcurrency,
       deadlineMs: config.relaySendTimeoutMs,
     },
+    oauth: { ...config.oauth, tokens: new OAuthTokenCache(clock) },
     onMessagesDue: wakeDispatchers,
   });
   const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));

@@ -8,7 +8,8 @@ import { isValidAddress } from '../outbox/message.ts';
 import { detectSecurity, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../smtp/flight-check.ts';
 import type { Actor } from '../tenants/actor.ts';
 import type { CheckLimiter } from './check-limiter.ts';
-import { outcomeOf, relayCheckDeps, signInToRelay } from './relay-sign-in.ts';
+import { credentialsOf, outcomeOf, relayCheckDeps, signInToRelay } from './relay-sign-in.ts';
+import type { SmtpAuthenticator } from '../smtp/authenticator.ts';
 import type { RelayService } from './relay.service.ts';
 import { passwordBoundChanges, passwordRequiredReason, type Relay, type RelaySecurity } from './relay.ts';
 
@@ -59,13 +60,15 @@ export class RelayCheckService {
   async check(organizationId: string, request: CheckRequest, actor: Actor, onStep?: (step: FlightCheckStep) => void): Promise<CheckResult> {
     const { relay } = await this.relays.find(organizationId);
     const ownAddress = actor.kind === 'user' ? actor.email : undefined;
-    let target: UnsavedSettings & { password?: string; preset?: string };
+    let target: UnsavedSettings & { password?: string; preset?: string; authenticator?: SmtpAuthenticator };
     let savedVersion: number | null = null;
     if (request.settings) {
       const s = request.settings;
       if (s.password === undefined) {
         // The stored password is only reused where it was saved, protected as it was saved.
         if (!relay) throw new AppError('password_required', 'Enter the password to check these settings.');
+        // An application's secret is never tried as a password.
+        if (relay.auth.type !== 'password') throw new AppError('password_required', 'Enter the password to check these settings: the saved relay signs in with an application, not a password.');
         const changed = passwordBoundChanges(relay, { ...s, allowSelfSigned: s.allowSelfSigned ?? false });
         if (changed.length > 0) throw new AppError('password_required', passwordRequiredReason(changed), { changed });
       }
@@ -78,7 +81,7 @@ export class RelayCheckService {
         port: relay.port,
         security: relay.security,
         username: relay.username,
-        password: this.relays.openPassword(relay),
+        ...credentialsOf(this.relays, relay),
         fromEmail: relay.fromEmail,
         allowSelfSigned: relay.allowSelfSigned,
       };
@@ -103,6 +106,7 @@ export class RelayCheckService {
         security: target.security,
         ...(target.username ? { username: target.username } : {}),
         ...(target.password !== undefined ? { password: target.password } : {}),
+        ...(target.authenticator ? { authenticator: target.authenticator } : {}),
         fromEmail: target.fromEmail,
         toEmail,
         sendTestEmail: request.sendTestEmail ?? false,

@@ -18,7 +18,7 @@ import type { SendFeedback } from '../outbox/router.ts';
 import { insertEvent } from '../outbox/sql/events.ts';
 import { rescheduleDeferred } from '../outbox/sql/rescheduleDeferred.ts';
 import { queueSystemMessage } from '../outbox/system-message.ts';
-import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
+import { EXPLANATIONS, explainById, OAUTH_EXPLANATION_IDS, type ExplanationId } from '../smtp/explanations.ts';
 import { REPLY_RULES } from '../smtp/reply-classification.ts';
 import { relayTimeoutError } from '../smtp/transport.ts';
 import type { Metrics } from '../metrics.ts';
@@ -69,6 +69,7 @@ export const PROBED_EXPLANATIONS: readonly ExplanationId[] = [
   'microsoft-basic-auth-retired',
   'gmail-app-password-required',
   'oauth-authorization-expired',
+  ...OAUTH_EXPLANATION_IDS,
   'starttls-required',
   'tls-handshake-failed',
   'tls-mode-mismatch',

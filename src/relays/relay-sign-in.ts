@@ -3,6 +3,7 @@
 // relay both go through it, so they connect as the flight check and delivery do and say what
 // went wrong in the same words: explanation ids (auth-failed, certificate-untrusted…).
 import type { Locale } from '../glossary.ts';
+import type { SmtpAuthenticator } from '../smtp/authenticator.ts';
 import { firstFailure, runFlightCheck, type FlightCheckDeps, type FlightCheckReport } from '../smtp/flight-check.ts';
 import type { RelayConnectionOptions } from './relay-transport.ts';
 import type { RelayService } from './relay.service.ts';
@@ -57,7 +58,7 @@ export function signInToRelay(relays: RelayService, relay: Relay, options: SignI
       port: relay.port,
       security: relay.security,
       username: relay.username,
-      password: relays.openPassword(relay),
+      ...credentialsOf(relays, relay),
       fromEmail: relay.fromEmail,
       preset: relay.preset,
       allowSelfSigned: relay.allowSelfSigned,
@@ -69,6 +70,12 @@ export function signInToRelay(relays: RelayService, relay: Relay, options: SignI
       ...(options.padFailureTiming ? { padFailureTiming: true } : {}),
     },
   );
+}
+
+/** The stored password, or for OAuth2 app sign-in the XOAUTH2 authenticator (tokens cached as delivery's). */
+export function credentialsOf(relays: RelayService, relay: Relay): { password: string } | { authenticator: SmtpAuthenticator } {
+  const authenticator = relays.authenticator(relay);
+  return authenticator ? { authenticator } : { password: relays.openPassword(relay) };
 }
 
 /** The probe of a failing relay, as relay health calls it. */

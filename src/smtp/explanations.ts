@@ -16,9 +16,11 @@ import { connectionExplanations } from './explanations/connection.ts';
 import { deliveryExplanations } from './explanations/delivery.ts';
 import type { Explanation } from './explanations/explanation.ts';
 import { generalExplanations } from './explanations/general.ts';
+import { oauthExplanations } from './explanations/oauth.ts';
 import { senderExplanations } from './explanations/sender.ts';
 import { tlsExplanations } from './explanations/tls.ts';
 
+export { OAUTH_EXPLANATION_IDS } from './explanations/oauth.ts';
 export type { Explanation, Localized, LocalizedSteps, PresetVariant } from './explanations/explanation.ts';
 
 export type ExplanationId =
@@ -27,7 +29,8 @@ export type ExplanationId =
   | keyof typeof tlsExplanations
   | keyof typeof connectionExplanations
   | keyof typeof deliveryExplanations
-  | keyof typeof generalExplanations;
+  | keyof typeof generalExplanations
+  | keyof typeof oauthExplanations;
 
 export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
   ...authenticationExplanations,
@@ -36,6 +39,7 @@ export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
   ...connectionExplanations,
   ...deliveryExplanations,
   ...generalExplanations,
+  ...oauthExplanations,
 };
 
 export interface ExplainOptions {

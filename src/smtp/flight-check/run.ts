@@ -15,6 +15,8 @@ import { fromNodemailerError } from '../failure.ts';
 import type { NetworkFailure } from '../failure.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
 import { passwordAuthenticator } from '../authenticator.ts';
+import { isOAuthTokenError } from '../oauth/token-provider.ts';
+import { XOAUTH2 } from '../oauth/xoauth2.ts';
 import { offersStarttls, parseCapabilities } from './capabilities.ts';
 import type { StepExplanationId } from './check-explanations.ts';
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
@@ -380,15 +382,23 @@ class CheckSession {
     try {
       reply = await authenticator.signIn({ command: (line) => this.socket.command(line, this.timeouts.socket) }, mechanism);
     } catch (error) {
-      this.steps.lost('auth', started, error);
+      // No token: the token endpoint's answer is the failure (explained from its error code).
+      if (isOAuthTokenError(error)) {
+        this.r.fail('auth', started, { detail: this.t.authTokenFailed, data: { authMechanism: mechanism } }, { stage: 'auth', network: 'OAUTH2_TOKEN', text: error.reason });
+      } else {
+        this.steps.lost('auth', started, error);
+      }
       return false;
     }
-    const data: StepData = { authMechanism: mechanism, ...replyData(reply) };
+    const token = authenticator.tokenInfo?.();
+    const data: StepData = { authMechanism: mechanism, ...(token ? { token } : {}), ...replyData(reply) };
     if (!isSuccess(reply)) {
-      this.r.fail('auth', started, { detail: this.t.authRefused(user), data }, replyFailure('auth', reply));
+      const failure = { ...replyFailure('auth', reply), ...(mechanism === XOAUTH2 ? { mechanism } : {}) };
+      this.r.fail('auth', started, { detail: this.t.authRefused(user), data }, failure);
       return false;
     }
-    this.r.ok('auth', started, { detail: this.t.authOk(user, mechanism), data });
+    const detail = token ? this.t.authTokenOk(user, token.provider, token.expiresInMinutes) : this.t.authOk(user, mechanism);
+    this.r.ok('auth', started, { detail, data });
     return true;
   }
 }

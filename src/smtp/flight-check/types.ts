@@ -131,6 +131,8 @@ export interface StepData {
   certificate?: CertificateSummary;
   capabilities?: Capabilities;
   authMechanism?: string;
+  /** OAuth2 sign-in: how the access token was obtained (never the token). */
+  token?: { provider: 'microsoft' | 'google'; expiresInMinutes: number };
   sender?: string;
   recipient?: string;
   messageId?: string;
