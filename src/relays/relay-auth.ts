@@ -77,3 +77,33 @@ export function parseServiceAccountKey(text: string): ServiceAccountKey {
   const privateKeyId = typeof key.private_key_id === 'string' && /^[0-9a-f]{1,80}$/i.test(key.private_key_id) ? key.private_key_id : null;
   return { clientEmail, clientId, privateKeyId, privateKey };
 }
+
+/** Microsoft turns basic authentication for SMTP AUTH off by default for existing tenants at the end of December 2026. */
+export const MICROSOFT_BASIC_AUTH_OFF = Date.UTC(2026, 11, 31);
+const EXPIRY_WARNING_MS = 30 * 24 * 3600_000;
+
+export interface AuthWarning {
+  code: 'client_secret_expiring' | 'client_secret_expired' | 'microsoft_basic_auth_retiring';
+  message: string;
+}
+
+/** What the status card warns about a relay's sign-in at `now`. */
+export function authWarnings(relay: { preset: string; auth: RelayAuth }, now: number): AuthWarning[] {
+  const { auth } = relay;
+  if (auth.type === 'oauth2-microsoft' && auth.clientSecretExpiresAt !== null && auth.clientSecretExpiresAt - now < EXPIRY_WARNING_MS) {
+    const date = new Date(auth.clientSecretExpiresAt).toISOString().slice(0, 10);
+    return auth.clientSecretExpiresAt <= now
+      ? [{ code: 'client_secret_expired', message: `The client secret expired on ${date}: create a new one in Microsoft Entra and enter its value.` }]
+      : [{ code: 'client_secret_expiring', message: `The client secret expires on ${date}: create a new one in Microsoft Entra and enter its value before then.` }];
+  }
+  if (relay.preset === 'microsoft-365' && auth.type === 'password') {
+    return [
+      {
+        code: 'microsoft_basic_auth_retiring',
+        message:
+          'Microsoft turns off password sign-in for SMTP (basic authentication) by default at the end of December 2026: switch this relay to app sign-in (OAuth2) before then, or sending will fail with 535 5.7.139.',
+      },
+    ];
+  }
+  return [];
+}

@@ -60,7 +60,7 @@ export class RelayCheckService {
   async check(organizationId: string, request: CheckRequest, actor: Actor, onStep?: (step: FlightCheckStep) => void): Promise<CheckResult> {
     const { relay } = await this.relays.find(organizationId);
     const ownAddress = actor.kind === 'user' ? actor.email : undefined;
-    let target: UnsavedSettings & { password?: string; preset?: string; authenticator?: SmtpAuthenticator };
+    let target: UnsavedSettings & { password?: string; preset?: string; authenticator?: SmtpAuthenticator; secretExpiresAt?: number };
     let savedVersion: number | null = null;
     if (request.settings) {
       const s = request.settings;
@@ -107,6 +107,7 @@ export class RelayCheckService {
         ...(target.username ? { username: target.username } : {}),
         ...(target.password !== undefined ? { password: target.password } : {}),
         ...(target.authenticator ? { authenticator: target.authenticator } : {}),
+        ...(target.secretExpiresAt !== undefined ? { secretExpiresAt: target.secretExpiresAt } : {}),
         fromEmail: target.fromEmail,
         toEmail,
         sendTestEmail: request.sendTestEmail ?? false,

@@ -339,6 +339,31 @@ for (const dialect of await dialects()) {
       assert.ok(platform.messages.some((m) => m.parsed.subject === sent.subject), `fell back to the platform sender: ${JSON.stringify(sent.record)}`);
     });
 
+    test('a client secret expiring within 30 days: the check warns at the auth step (and passes), the status card warns', async () => {
+      await createOrganization(t, 'expiring');
+      const saved = await put('expiring', microsoftBody({}, { clientSecretExpiresAt: '2026-12-20' }), [201]);
+      assert.deepEqual(saved.warnings.map((w: { code: string }) => w.code), ['client_secret_expiring']);
+      for (const lang of ['fr', 'en'] as const) {
+        const report = await check('expiring', lang);
+        assert.equal(report.passed, true);
+        const step = auth(report);
+        assert.equal(step.status, 'warn');
+        assert.equal(step.explanation?.id, 'oauth-client-secret-expiring');
+        assert.match(step.detail, lang === 'fr' ? /expire le 2026-12-20/ : /expires on 2026-12-20/);
+      }
+      const later = await put('expiring', microsoftBody({}, { clientSecretExpiresAt: '2027-12-20' }));
+      assert.deepEqual(later.warnings, []);
+    });
+
+    test('a Microsoft 365 relay that still signs in with a password is warned of Microsoft’s date', async () => {
+      await createOrganization(t, 'legacy');
+      const body = { ...microsoftBody(), auth: undefined, username: 'formation@school.test', password: 'legacy-password' };
+      const saved = await put('legacy', body, [201]);
+      assert.equal(saved.auth.type, 'password');
+      assert.deepEqual(saved.warnings.map((w: { code: string }) => w.code), ['microsoft_basic_auth_retiring']);
+      assert.match(saved.warnings[0].message, /December 2026/);
+    });
+
     test('the client secret and the private key never appear in responses or logs', () => {
       assertNoLeak([...bodies, ...t.logs], APP.clientSecret);
       assertNoLeak([...bodies, ...t.logs], APP_WITHOUT_MAILBOX.clientSecret);

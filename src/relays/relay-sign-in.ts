@@ -73,9 +73,11 @@ export function signInToRelay(relays: RelayService, relay: Relay, options: SignI
 }
 
 /** The stored password, or for OAuth2 app sign-in the XOAUTH2 authenticator (tokens cached as delivery's). */
-export function credentialsOf(relays: RelayService, relay: Relay): { password: string } | { authenticator: SmtpAuthenticator } {
+export function credentialsOf(relays: RelayService, relay: Relay): { password: string } | { authenticator: SmtpAuthenticator; secretExpiresAt?: number } {
   const authenticator = relays.authenticator(relay);
-  return authenticator ? { authenticator } : { password: relays.openPassword(relay) };
+  if (!authenticator) return { password: relays.openPassword(relay) };
+  const expiresAt = relay.auth.type === 'oauth2-microsoft' ? relay.auth.clientSecretExpiresAt : null;
+  return { authenticator, ...(expiresAt !== null ? { secretExpiresAt: expiresAt } : {}) };
 }
 
 /** The probe of a failing relay, as relay health calls it. */

@@ -22,6 +22,7 @@ import {
 import type { RelayUsageView } from './relay-limiter.ts';
 import { isVerified, type Relay } from './relay.ts';
 import { authInput, presentAuth, relayAuthBody, relayAuthView } from './relay-auth.routes.ts';
+import { authWarnings } from './relay-auth.ts';
 
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 
@@ -141,8 +142,8 @@ export const relayStatusView = z.object({
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function warningsOf(relay: Relay): z.infer<typeof warning>[] {
-  const out: z.infer<typeof warning>[] = [];
+function warningsOf(relay: Relay, now: number): z.infer<typeof warning>[] {
+  const out: z.infer<typeof warning>[] = [...authWarnings(relay, now)];
   if (relay.allowSelfSigned) {
     out.push({
       code: 'self_signed_certificate_accepted',
@@ -160,6 +161,8 @@ export interface RelayContext {
   customSmtp: boolean;
   locale: Locale;
   usage?: RelayUsageView;
+  /** The app's clock, for time-bound warnings (a secret about to expire). */
+  now?: number;
 }
 
 export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeof relayView> {
@@ -188,7 +191,7 @@ export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeo
     verifiedVersion: relay.verifiedVersion,
     verifiedAt: iso(relay.verifiedAt),
     lastCheck: presentLastCheck(relay, context.locale),
-    warnings: warningsOf(relay),
+    warnings: warningsOf(relay, context.now ?? Date.now()),
     limits: relay.limits,
     effectiveLimits: presentEffectiveLimits(relay),
     failure: presentFailure(relay, context.locale),
@@ -210,7 +213,7 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
   const relays = relais.relays;
   const flag = async (orgId: string): Promise<RelayContext> => {
     const org = await relais.organizations.get(orgId);
-    return { customSmtp: org.features.customSmtp, locale: org.locale };
+    return { customSmtp: org.features.customSmtp, locale: org.locale, now: relais.clock.now() };
   };
 
   return async (app) => {

@@ -17,6 +17,9 @@ import { sanitizeReply } from '../reply-sanitize.ts';
 import { passwordAuthenticator } from '../authenticator.ts';
 import { isOAuthTokenError } from '../oauth/token-provider.ts';
 import { XOAUTH2 } from '../oauth/xoauth2.ts';
+
+/** An application secret expiring within this is a warning of the check. */
+const SECRET_EXPIRY_WARNING_MS = 30 * 24 * 3600_000;
 import { offersStarttls, parseCapabilities } from './capabilities.ts';
 import type { StepExplanationId } from './check-explanations.ts';
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
@@ -398,6 +401,11 @@ class CheckSession {
       return false;
     }
     const detail = token ? this.t.authTokenOk(user, token.provider, token.expiresInMinutes) : this.t.authOk(user, mechanism);
+    const expiresAt = this.input.secretExpiresAt;
+    if (expiresAt !== undefined && expiresAt - (this.deps.clock ?? systemClock).now() < SECRET_EXPIRY_WARNING_MS) {
+      this.r.warn('auth', started, { detail: `${detail} ${this.t.secretExpiring(new Date(expiresAt).toISOString().slice(0, 10))}`, data }, 'oauth-client-secret-expiring');
+      return true;
+    }
     this.r.ok('auth', started, { detail, data });
     return true;
   }
