@@ -56,7 +56,7 @@ export function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
   };
 }
 
-function toRow(relay: Relay): SmtpRelaysTable {
+function toRow(relay: Relay): Omit<SmtpRelaysTable, 'notices_sent'> {
   return {
     id: relay.id,
     organization_id: relay.organizationId,
