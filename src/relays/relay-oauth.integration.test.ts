@@ -370,6 +370,8 @@ for (const dialect of await dialects()) {
       for (const text of [...bodies, ...t.logs]) {
         assert.ok(!text.includes(PEM_BODY), 'a private key leaked');
         assert.ok(!/ya29\.|eyJ0[A-Za-z0-9_-]{20}/.test(text), 'an access token leaked');
+        // base64 of "user=": the start of an XOAUTH2 initial response, which carries the token.
+        assert.ok(!text.includes('dXNlcj0'), 'an XOAUTH2 string leaked');
       }
     });
   });
