@@ -153,6 +153,8 @@ export class RelayService {
             { verifiedVersion: isVerified(existing) ? version : existing.verifiedVersion }),
       };
       if (!(await replaceRelay(tx, next, existing.version))) throw relayChanged();
+      // The old settings' access token is forgotten at once (a new version never uses it anyway).
+      this.deps.oauth?.tokens.drop(existing.id);
       await recordAudit(tx, {
         organizationId,
         actor,
