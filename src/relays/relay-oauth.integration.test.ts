@@ -339,6 +339,28 @@ for (const dialect of await dialects()) {
       assert.ok(platform.messages.some((m) => m.parsed.subject === sent.subject), `fell back to the platform sender: ${JSON.stringify(sent.record)}`);
     });
 
+    test('a check of unsaved settings with app sign-in: the typed secret, or the stored one only for the same application; nothing recorded, no token shared with the relay', async () => {
+      const unsaved = (auth: Record<string, unknown>) => ({
+        settings: { preset: 'microsoft-365', host: 'relay.test', port: 587, security: 'starttls', fromEmail: 'formation@school.test', auth: { ...microsoftBody().auth, ...auth } },
+        toEmail: 'formation@school.test',
+      });
+      const before = (await api('GET', '/v1/organizations/ms/smtp-relay')).json();
+      const typed = await api('POST', '/v1/organizations/ms/smtp-relay/check', unsaved({}));
+      assert.equal(typed.statusCode, 200, typed.body);
+      assert.equal(typed.json().report.passed, true, typed.body);
+      assert.equal(typed.json().recordedVersion, null);
+      const stored = await api('POST', '/v1/organizations/ms/smtp-relay/check', unsaved({ clientSecret: undefined }));
+      assert.equal(stored.json().report.passed, true, stored.body);
+      const otherApp = await api('POST', '/v1/organizations/ms/smtp-relay/check', unsaved({ clientSecret: undefined, clientId: APP_WITHOUT_MAILBOX.clientId }));
+      assert.equal(otherApp.statusCode, 422);
+      assert.equal(otherApp.json().error.code, 'password_required');
+      const wrong = await api('POST', '/v1/organizations/ms/smtp-relay/check', unsaved({ clientSecret: 'not-the-secret-value' }));
+      assert.equal(auth(wrong.json().report).explanation?.id, 'oauth-client-secret-invalid');
+      const after = (await api('GET', '/v1/organizations/ms/smtp-relay')).json();
+      assert.equal(after.version, before.version);
+      assert.equal(after.lastCheck?.at, before.lastCheck?.at, 'nothing recorded');
+    });
+
     test('a client secret expiring within 30 days: the check warns at the auth step (and passes), the status card warns', async () => {
       await createOrganization(t, 'expiring');
       const saved = await put('expiring', microsoftBody({}, { clientSecretExpiresAt: '2026-12-20' }), [201]);

@@ -21,6 +21,9 @@ export interface RelayOAuthOptions {
 /** The auth of a save: a Google account without a new key file keeps the stored account (`clientEmail` absent). */
 export type RelayAuthInput = RelayAuth | { type: 'oauth2-google'; clientEmail?: undefined };
 
+/** What app sign-in needs of a relay: its identity and version (the token cache's key), mailbox and auth. */
+export type RelaySignIn = Pick<Relay, 'id' | 'version' | 'username' | 'auth'>;
+
 export function resolveAuth(input: RelayAuthInput | undefined, stored: RelayAuth | undefined): RelayAuth {
   if (input === undefined) return PASSWORD_AUTH;
   if (input.type !== 'oauth2-google' || input.clientEmail !== undefined) return input;
@@ -32,7 +35,7 @@ export function secretPurpose(auth: RelayAuth): string {
   return auth.type === 'password' ? SMTP_PASSWORD_PURPOSE : OAUTH_SECRET_PURPOSES[auth.type];
 }
 
-function tokenProvider(relay: Relay, secret: string, options: RelayOAuthOptions, clock: Clock): TokenProvider {
+function tokenProvider(relay: RelaySignIn, secret: string, options: RelayOAuthOptions, clock: Clock): TokenProvider {
   const { auth } = relay;
   switch (auth.type) {
     case 'oauth2-microsoft':
@@ -49,7 +52,7 @@ function tokenProvider(relay: Relay, secret: string, options: RelayOAuthOptions,
 }
 
 /** The XOAUTH2 authenticator of `relay` (its secret opened by the caller), tokens cached per relay version. */
-export function relayAuthenticator(relay: Relay, secret: string, options: RelayOAuthOptions, clock: Clock): SmtpAuthenticator {
+export function relayAuthenticator(relay: RelaySignIn, secret: string, options: RelayOAuthOptions, clock: Clock): SmtpAuthenticator {
   const tokens = options.tokens.source(relay.id, relay.version, tokenProvider(relay, secret, options, clock));
   return xoauth2Authenticator({ user: relay.username, tokens, clock });
 }

@@ -17,6 +17,7 @@ import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from 
 import { authIdentityChanged, isOAuth, PASSWORD_AUTH, secretName, type RelayAuth } from './relay-auth.ts';
 import { relayAuthenticator, resolveAuth, secretPurpose, type RelayAuthInput, type RelayOAuthOptions } from './relay-oauth.ts';
 import type { SmtpAuthenticator } from '../smtp/authenticator.ts';
+import { OAuthTokenCache } from '../smtp/oauth/token-cache.ts';
 import { relayTransportSettings, type RelayConnectionOptions } from './relay-transport.ts';
 import {
   CONNECTION_FIELDS,
@@ -298,6 +299,17 @@ export class RelayService {
     if (!authenticator) return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
     const { auth: _password, ...settings } = relayTransportSettings(relay, '', this.deps.connection);
     return { ...settings, authenticator };
+  }
+
+  /**
+   * The XOAUTH2 authenticator of settings not saved (a check of what the owner typed), with a
+   * token cache of its own: a token of unsaved settings is never used for the relay's mail.
+   */
+  unsavedAuthenticator(auth: RelayAuth, username: string, secret: string): SmtpAuthenticator {
+    const oauth = this.deps.oauth;
+    if (!oauth) throw new Error('OAuth2 sign-in is not configured in this process');
+    const tokens = new OAuthTokenCache(this.deps.clock);
+    return relayAuthenticator({ id: 'unsaved', version: 0, username, auth }, secret, { ...oauth, tokens }, this.deps.clock);
   }
 
   /** OAuth2 relays: signs in with XOAUTH2, tokens from the cache of this relay version. Password relays: undefined. */
