@@ -77,3 +77,11 @@ test('the overall deadline of a relay transaction: 120 s by default, validated l
   assert.throws(() => loadConfig({ RELAIS_RELAY_SEND_TIMEOUT_SECONDS: '0' }), /RELAIS_RELAY_SEND_TIMEOUT_SECONDS must be more than 0/);
   assert.throws(() => loadConfig({ RELAIS_RELAY_SEND_TIMEOUT_SECONDS: 'soon' }), /RELAIS_RELAY_SEND_TIMEOUT_SECONDS must be a number of seconds/);
 });
+
+test('OAuth2 token endpoints: the public ones by default, http:// allowed for operators (sovereign clouds, tests), never a query', () => {
+  assert.deepEqual(loadConfig({}).oauth, { microsoftAuthority: 'https://login.microsoftonline.com', googleTokenUrl: 'https://oauth2.googleapis.com/token' });
+  const local = loadConfig({ RELAIS_OAUTH_MICROSOFT_AUTHORITY: 'http://127.0.0.1:8080/ms/', RELAIS_OAUTH_GOOGLE_TOKEN_URL: 'http://127.0.0.1:8080/token' }).oauth;
+  assert.deepEqual(local, { microsoftAuthority: 'http://127.0.0.1:8080/ms', googleTokenUrl: 'http://127.0.0.1:8080/token' });
+  assert.throws(() => loadConfig({ RELAIS_OAUTH_GOOGLE_TOKEN_URL: 'ftp://example.org/token' }), /RELAIS_OAUTH_GOOGLE_TOKEN_URL must be an http/);
+  assert.throws(() => loadConfig({ RELAIS_OAUTH_MICROSOFT_AUTHORITY: 'https://login.example/?x=1' }), /RELAIS_OAUTH_MICROSOFT_AUTHORITY must be an http/);
+});

@@ -83,6 +83,12 @@ function isOrigin(entry: string): boolean {
 const seconds = z.coerce.number({ message: 'must be a number of seconds' }).positive('must be more than 0').max(3600, 'must be at most 3600');
 
 /** Every environment variable Relais reads; anything else starting with RELAIS_ stops start-up. */
+/** An operator-set token endpoint: https://, or http:// for sovereign clouds and tests; never user input. */
+const endpointUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http:// or https:// URL without query or fragment')
+  .transform((v) => v.replace(/\/$/, ''));
+
 const envSchema = z.object({
   RELAIS_PORT: port.default(8080),
   RELAIS_HOST: z.string().min(1).default('0.0.0.0'),
@@ -119,6 +125,8 @@ const envSchema = z.object({
   RELAIS_RELAY_SOCKET_TIMEOUT_SECONDS: seconds.default(60),
   RELAIS_FRAME_ANCESTORS: frameAncestors.default(["'self'"]),
   RELAIS_RELAY_SEND_TIMEOUT_SECONDS: seconds.default(120),
+  RELAIS_OAUTH_MICROSOFT_AUTHORITY: endpointUrl.default('https://login.microsoftonline.com'),
+  RELAIS_OAUTH_GOOGLE_TOKEN_URL: endpointUrl.default('https://oauth2.googleapis.com/token'),
 });
 
 export interface Config {
@@ -159,6 +167,8 @@ export interface Config {
    * idle timeouts say: a delivery, a probe or a check through an organization's relay.
    */
   readonly relaySendTimeoutMs: number;
+  /** Token endpoints of OAuth2 app sign-in (operator configuration, never taken from a relay's settings). */
+  readonly oauth: { readonly microsoftAuthority: string; readonly googleTokenUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -224,5 +234,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     frameAncestors: Object.freeze([...e.RELAIS_FRAME_ANCESTORS]),
     relaySendTimeoutMs: Math.round(e.RELAIS_RELAY_SEND_TIMEOUT_SECONDS * 1000),
+    oauth: Object.freeze({ microsoftAuthority: e.RELAIS_OAUTH_MICROSOFT_AUTHORITY, googleTokenUrl: e.RELAIS_OAUTH_GOOGLE_TOKEN_URL }),
   });
 }

@@ -34,6 +34,8 @@ import { MemberService } from './tenants/member.service.ts';
 import { OrganizationService } from './tenants/organization.service.ts';
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from './tenants/session.ts';
 import { SessionService } from './tenants/session.service.ts';
+import { OAuthTokenCache } from './smtp/oauth/token-cache.ts';
+import { RelayNotices } from './relays/health/relay-notices.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -119,6 +121,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       dispatchConcurrency: config.dispatchConcurrency,
       deadlineMs: config.relaySendTimeoutMs,
     },
+    oauth: { ...config.oauth, tokens: new OAuthTokenCache(clock) },
     onMessagesDue: wakeDispatchers,
   });
   const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));
@@ -149,6 +152,14 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     metrics,
     onMessagesDue: wakeDispatchers,
   });
+  const relayNotices = new RelayNotices({
+    db: store.db,
+    clock,
+    logger: logger.child({ component: 'relay-notices' }),
+    publicUrl: config.publicUrl,
+    messageIdDomain,
+    onMessagesDue: wakeDispatchers,
+  });
   const router: Router = new RelayRouter({
     db: store.db,
     clock,
@@ -168,7 +179,15 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     retryPolicy,
     leaseMs: config.leaseSeconds * 1000,
     concurrency: config.dispatchConcurrency,
-    housekeeping: relayHealth,
+    housekeeping: {
+      // Relay health's probes, then the owners' one-time sign-in notices (secret expiry, Microsoft's date).
+      tick: async () => {
+        const next = await relayHealth.tick();
+        await relayNotices.tick().catch((error: unknown) => logger.error({ err: error }, 'could not send sign-in notices'));
+        return next;
+      },
+      settled: () => relayHealth.settled(),
+    },
   });
   const accept = new AcceptService({
     store,

@@ -14,8 +14,10 @@ import { detectSecurity, passed, runFlightCheck } from '../smtp/flight-check.ts'
 import type { FlightCheckInput, Security } from '../smtp/flight-check.ts';
 import { formatConclusion, formatDetection, formatHeading, formatStep } from './check-smtp-format.ts';
 import { configOrExit } from './runtime.ts';
+import { AUTH_TYPES, cliOAuthAuthenticator, type OAuthCliOptions } from './check-smtp-oauth.ts';
+import type { Config } from '../config.ts';
 
-interface CheckSmtpOptions {
+interface CheckSmtpOptions extends OAuthCliOptions {
   host?: string;
   port?: string;
   security?: Security;
@@ -82,11 +84,16 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-async function checkInput(opts: CheckSmtpOptions): Promise<FlightCheckInput> {
+async function checkInput(opts: CheckSmtpOptions, config: Config): Promise<FlightCheckInput> {
   const host = opts.host as string;
   const port = parsePort(opts.port);
   if (!opts.security) usage('--security is required: tls, starttls or none.');
   if (!opts.from) usage('--from is required: the sender address to check.');
+  if (opts.auth && opts.auth !== 'password') {
+    if (opts.passwordStdin) usage(`--auth ${opts.auth} signs in with an application: no --password-stdin.`);
+    const authenticator = await cliOAuthAuthenticator(opts, config, readPassword, usage);
+    return { host, port, security: opts.security, fromEmail: opts.from, locale: opts.lang, authenticator, ...optional(opts) };
+  }
   if (opts.passwordStdin && !opts.user) usage('--password-stdin needs --user.');
   if (opts.user && !opts.passwordStdin) usage('--user needs --password-stdin: the password is read from standard input, never from the command line.');
   const input: FlightCheckInput = { host, port, security: opts.security, fromEmail: opts.from, locale: opts.lang };
@@ -96,11 +103,16 @@ async function checkInput(opts: CheckSmtpOptions): Promise<FlightCheckInput> {
     input.username = opts.user;
     input.password = password;
   }
-  if (opts.to) input.toEmail = opts.to;
-  if (opts.sendTest) input.sendTestEmail = true;
-  if (opts.preset) input.preset = opts.preset;
-  if (opts.allowSelfSigned) input.allowSelfSigned = true;
-  return input;
+  return { ...input, ...optional(opts) };
+}
+
+function optional(opts: CheckSmtpOptions): Partial<FlightCheckInput> {
+  return {
+    ...(opts.to ? { toEmail: opts.to } : {}),
+    ...(opts.sendTest ? { sendTestEmail: true } : {}),
+    ...(opts.preset ? { preset: opts.preset } : {}),
+    ...(opts.allowSelfSigned ? { allowSelfSigned: true } : {}),
+  };
 }
 
 async function checkSmtp(opts: CheckSmtpOptions): Promise<void> {
@@ -115,7 +127,7 @@ async function checkSmtp(opts: CheckSmtpOptions): Promise<void> {
     return;
   }
 
-  const input = await checkInput(opts);
+  const input = await checkInput(opts, config);
   const live = !opts.json;
   if (live) console.log(formatHeading({ settings: { ...input, toEmail: input.toEmail ?? input.fromEmail, allowSelfSigned: false } }, opts.lang));
   const report = await runFlightCheck(input, {
@@ -134,6 +146,11 @@ export function checkSmtpCommand(): Command {
     .addOption(new Option('--security <mode>', 'tls (implicit, port 465), starttls (587, 25, 2525) or none').choices(['tls', 'starttls', 'none']))
     .option('--user <username>', 'user name to sign in with (the password is read from standard input)')
     .option('--password-stdin', 'read the password from standard input')
+    .addOption(new Option('--auth <method>', 'how to sign in: password (default), oauth2-microsoft or oauth2-google (app sign-in with XOAUTH2)').choices([...AUTH_TYPES]))
+    .option('--tenant <id>', 'oauth2-microsoft: the directory (tenant) ID')
+    .option('--client-id <id>', 'oauth2-microsoft: the application (client) ID')
+    .option('--client-secret-stdin', 'oauth2-microsoft: read the client secret (its value) from standard input')
+    .option('--service-account-key <file>', 'oauth2-google: the service account JSON key file')
     .option('--from <address>', 'sender address to check (MAIL FROM)')
     .option('--to <address>', 'recipient to check (RCPT TO) and of the test email; default: the sender')
     .option('--send-test', 'send a short test email once every step passed')

@@ -24,6 +24,7 @@
  *               which the owner may override per relay; the queue paces sends to stay within them.
  */
 import type { PresetId } from '../glossary.ts';
+import type { RelayAuth } from './relay-auth.ts';
 
 export type RelayStatus = 'off' | 'unverified' | 'active' | 'failing';
 export type RelaySecurity = 'tls' | 'starttls' | 'none';
@@ -44,6 +45,8 @@ export interface RelaySettings {
   allowSelfSigned: boolean;
   /** The owner's overrides of the preset's limits; null keeps the preset's figures. */
   limits: RelayLimitOverrides | null;
+  /** How it signs in (password, or OAuth2 app sign-in as `username`); never a secret. */
+  auth: RelayAuth;
 }
 
 /** Figures the queue keeps to for one relay; null = no cap of that kind. */

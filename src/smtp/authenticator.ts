@@ -29,6 +29,8 @@ export interface SmtpAuthenticator {
   mechanism(offered: readonly string[]): string;
   /** Runs the exchange; resolves with the server's last reply (2xx: signed in, else the refusal). */
   signIn(channel: SmtpCommandChannel, mechanism: string): Promise<SmtpReply>;
+  /** OAuth2 methods: the provider and remaining lifetime of the last token used (never the token). */
+  tokenInfo?(): { provider: 'microsoft' | 'google'; expiresInMinutes: number } | undefined;
 }
 
 /** Password mechanisms in nodemailer's order of preference: the first one offered is used. */
@@ -91,7 +93,8 @@ export function nodemailerAuth(authenticator: SmtpAuthenticator): Pick<SMTPPool.
           },
         };
         const reply = await authenticator.signIn(channel, authenticator.mechanism(ctx.authMethods));
-        if (reply.code < 200 || reply.code >= 300) throw new Error('Authentication refused');
+        // The mechanism travels with the refusal: a 535 to XOAUTH2 is explained apart (failure.ts).
+        if (reply.code < 200 || reply.code >= 300) throw Object.assign(new Error('Authentication refused'), { mechanism: authenticator.mechanism(ctx.authMethods) });
         return true;
       },
     },

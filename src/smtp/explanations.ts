@@ -13,6 +13,7 @@ import { sanitizeServerText } from './failure.ts';
 import { classify } from './reply-classification.ts';
 import { EXPLANATIONS, type ExplanationId } from './explanations/catalog.ts';
 
+export { OAUTH_EXPLANATION_IDS } from './explanations/oauth.ts';
 export type { Explanation, Localized, LocalizedSteps, PresetVariant } from './explanations/explanation.ts';
 
 export { EXPLANATIONS, type ExplanationId };

@@ -66,6 +66,8 @@ export interface SmtpFailure {
    */
   text?: string;
   network?: NetworkFailure;
+  /** The SASL mechanism of a refused AUTH, when it is not a password's (XOAUTH2). */
+  mechanism?: string;
 }
 
 export interface SmtpReply {
@@ -133,6 +135,9 @@ interface ClientError {
   message?: unknown;
   cause?: unknown;
   errors?: unknown;
+  /** Set by Relais's own sign-in (smtp/authenticator.ts, smtp/oauth/). */
+  mechanism?: unknown;
+  reason?: unknown;
 }
 
 /** Node and OpenSSL codes of the underlying socket or TLS error → network kind. */
@@ -287,6 +292,12 @@ export function fromNodemailerError(err: unknown, context: ConnectionContext = {
   const fallbackStage = context.stage ?? 'connect';
   const commandStage = stageOfCommand(command, code);
 
+  // No access token: the token endpoint refused or was unreachable (smtp/oauth/token-provider.ts).
+  const oauthReason = asString(e.reason);
+  if ((code === 'EOAUTH2' || asString(e.originalCode) === 'EOAUTH2') && oauthReason) {
+    return { stage: 'auth', network: 'OAUTH2_TOKEN', text: oauthReason };
+  }
+
   if (response !== undefined) {
     const reply = parseSmtpReply(response);
     const responseCode = typeof e.responseCode === 'number' ? e.responseCode : reply.code;
@@ -301,6 +312,8 @@ export function fromNodemailerError(err: unknown, context: ConnectionContext = {
     const failure: SmtpFailure = { stage, code: responseCode, text: reply.text };
     if (reply.enhanced) failure.enhanced = reply.enhanced;
     if (code === 'ECONNECTION') failure.network = 'CONNECTION_CLOSED';
+    const mechanism = asString(e.mechanism);
+    if (mechanism === 'XOAUTH2' && stage === 'auth') failure.mechanism = mechanism;
     return failure;
   }
 

@@ -17,6 +17,7 @@
  */
 import type { ExplanationId } from './explanations/catalog.ts';
 import type { NetworkFailure, SmtpFailure, SmtpStage } from './failure.ts';
+import { OAUTH_REPLY_RULES, OAUTH_TOKEN_RULES } from './oauth/oauth-rules.ts';
 
 export type FailureClass = 'temporary' | 'recipient-permanent' | 'relay-config' | 'message-rejected';
 
@@ -39,6 +40,8 @@ export interface ReplyMatch {
   network?: OneOrMany<NetworkFailure>;
   /** Tested against the reply text (or the client's description of a network failure). */
   text?: RegExp;
+  /** The SASL mechanism of a refused AUTH (XOAUTH2). */
+  mechanism?: string;
 }
 
 export interface ReplyRule {
@@ -101,6 +104,7 @@ export const REPLY_RULES: readonly ReplyRule[] = [
   { name: 'Microsoft wrong credentials', when: { code: '5xx', enhanced: '5.7.139', text: /credentials were incorrect/i }, then: relayConfig('auth-failed') },
   { name: 'Microsoft SMTP AUTH off 5.7.139', when: { code: '5xx', enhanced: '5.7.139' }, then: relayConfig('microsoft-smtp-auth-disabled') },
   { name: 'Microsoft SMTP AUTH off (text)', when: { code: '5xx', text: /SmtpClientAuthentication is disabled/i }, then: relayConfig('microsoft-smtp-auth-disabled') },
+  ...OAUTH_REPLY_RULES,
   { name: 'Microsoft 535 5.7.3', when: { code: 535, enhanced: '5.7.3' }, then: relayConfig('microsoft-smtp-auth-disabled') },
   { name: 'Microsoft 5.7.3 at AUTH', when: { code: '5xx', enhanced: '5.7.3', stage: 'auth' }, then: relayConfig('microsoft-smtp-auth-disabled') },
   { name: 'Microsoft basic auth retired', when: { code: '5xx', enhanced: '5.7.30' }, then: relayConfig('microsoft-basic-auth-retired') },
@@ -148,6 +152,7 @@ export const REPLY_RULES: readonly ReplyRule[] = [
   // ── no reply: network, TLS and client-side failures ──
   { name: 'not an SMTP server', when: { network: 'NOT_SMTP' }, then: relayConfig('not-smtp-server') },
   { name: 'no credentials', when: { network: 'NO_CREDENTIALS' }, then: relayConfig('auth-required') },
+  ...OAUTH_TOKEN_RULES,
   { name: 'OAuth2 token refused', when: { network: 'OAUTH2_TOKEN' }, then: relayConfig('oauth-authorization-expired') },
   { name: 'larger than the announced SIZE', when: { network: 'MESSAGE_TOO_LARGE' }, then: messageRejected('message-too-large') },
   { name: 'invalid recipient address', when: { network: 'INVALID_ADDRESS', stage: 'rcpt' }, then: recipientPermanent('recipient-unknown') },
@@ -201,6 +206,7 @@ export function ruleMatches(when: ReplyMatch, failure: SmtpFailure): boolean {
   if (when.stage !== undefined && !list(when.stage).includes(failure.stage)) return false;
   if (when.network !== undefined && (failure.network === undefined || !list(when.network).includes(failure.network))) return false;
   if (when.text !== undefined && !when.text.test(failure.text ?? '')) return false;
+  if (when.mechanism !== undefined && failure.mechanism !== when.mechanism) return false;
   return true;
 }
 

@@ -10,6 +10,7 @@ import * as m005 from './migrations/005_relay_health_limits.ts';
 import * as m006 from './migrations/006_message_subject.ts';
 import * as m007 from './migrations/007_attempt_counts.ts';
 import * as m008 from './migrations/008_check_explanation_ids.ts';
+import * as m009 from './migrations/009_relay_oauth.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '006_message_subject': m006,
   '007_attempt_counts': m007,
   '008_check_explanation_ids': m008,
+  '009_relay_oauth': m009,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

@@ -179,6 +179,10 @@ export interface SmtpRelaysTable {
   last_check_reply: string | null;
   /** JSON of the owner's overrides of the preset's limits (RelayLimitOverrides); null = the preset's. */
   limits: string | null;
+  /** JSON of the OAuth2 sign-in settings without secrets (relays/relay-auth.ts); null = password. */
+  auth: string | null;
+  /** JSON list of the one-time sign-in notices already emailed to owners (relays/relay-notices.ts). */
+  notices_sent: string | null;
   /** Relay-level failures in a row on the relay route; reset by a delivery. */
   consecutive_failures: number;
   /** Explanation id and sanitized reply of the latest relay-level failure (or failed probe). */

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { Relais } from '../../src/relais.ts';
 import { insertRelay } from '../../src/relays/settings/relay.repository.ts';
 import { HEALTHY, type Relay } from '../../src/relays/relay.ts';
+import { PASSWORD_AUTH } from '../../src/relays/relay-auth.ts';
 import { fixedSecretKeys } from '../../src/secrets/key-source.ts';
 import { generateSecretKey, KeyRing } from '../../src/secrets/key-ring.ts';
 import type { Resolver } from '../../src/smtp/address-guard.ts';
@@ -126,7 +127,7 @@ export async function storeRelay(
   overrides: Partial<Omit<Relay, 'id' | 'organizationId' | 'sealedPassword'>> & { password?: string } = {},
 ): Promise<Relay> {
   const now = relais.clock.now();
-  const { password = 'stored-password', ...rest } = overrides;
+  const { password = 'stored-password', auth = PASSWORD_AUTH, ...rest } = overrides;
   const id = newId('rly', now);
   const relay: Relay = {
     id,
@@ -142,8 +143,9 @@ export async function storeRelay(
     fallbackPolicy: 'fallback',
     allowSelfSigned: false,
     limits: null,
+    auth,
     version: 1,
-    sealedPassword: relais.relays.sealPassword({ id, organizationId }, password),
+    sealedPassword: relais.relays.sealPassword({ id, organizationId, auth }, password),
     status: 'off',
     statusChangedAt: now,
     activeSince: null,

@@ -44,7 +44,18 @@ export interface FixtureOptions {
    */
   size?: number;
   script?: Script;
+  /**
+   * When set, AUTH XOAUTH2 is offered (and sign-in required before MAIL): each bearer token is
+   * judged by this function, normally the token server's `verifyXOAuth2`.
+   */
+  xoauth2?: (user: string, token: string) => XOAuth2Verdict;
 }
+
+/**
+ * A fixture's answer to AUTH XOAUTH2: signed in; Gmail's refusal (a 334 challenge carrying
+ * a base64 JSON error, then 535 once the client answers); or a plain refusal reply.
+ */
+export type XOAuth2Verdict = { ok: true } | { gmailError: { status: string; schemes: string; scope: string } } | { refuse: SmtpReply };
 
 export interface CapturedMessage {
   envelope: { from: string; to: string[] };
@@ -176,12 +187,12 @@ export async function startSmtpFixture(options: FixtureOptions = {}): Promise<Sm
     cert: tlsFiles.cert,
     size: options.size,
     rejectOversized: options.size !== undefined,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.xoauth2 ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     // The fixture enforces authentication and STARTTLS itself (onAuth, onMailFrom) so that
     // it answers with the exact replies real relays give, not smtp-server's wording.
     authOptional: true,
     allowInsecureAuth: true,
-    disabledCommands: [...(security === 'none' || security === 'tls' ? ['STARTTLS'] : []), ...(credentials ? [] : ['AUTH'])],
+    disabledCommands: [...(security === 'none' || security === 'tls' ? ['STARTTLS'] : []), ...(credentials || options.xoauth2 ? [] : ['AUTH'])],
     disableReverseLookup: true,
     maxAllowedUnauthenticatedCommands: false,
     logger: false,
@@ -217,6 +228,22 @@ export async function startSmtpFixture(options: FixtureOptions = {}): Promise<Sm
         return refuse(STARTTLS_FIRST);
       }
       if (applyScripted(session, event, script.next('auth', { username, password }), refuse)) return;
+      if (auth.method === 'XOAUTH2' && options.xoauth2) {
+        const verdict = options.xoauth2(username, auth.accessToken ?? '');
+        if ('refuse' in verdict) {
+          authAttempts.push({ username, ok: false });
+          record(session, { ...event, outcome: verdict.refuse.code });
+          return callback(replyError(verdict.refuse));
+        }
+        if ('gmailError' in verdict) {
+          authAttempts.push({ username, ok: false });
+          record(session, { ...event, outcome: 334 });
+          return callback(null, { data: verdict.gmailError } as unknown as SMTPServerAuthenticationResponse);
+        }
+        authAttempts.push({ username, ok: true });
+        record(session, { ...event, outcome: 235 });
+        return callback(null, { user: username });
+      }
       if (!credentials || username !== credentials.username || password !== credentials.password) {
         record(session, { ...event, outcome: BAD_CREDENTIALS.code });
         return refuse(BAD_CREDENTIALS);
@@ -229,7 +256,7 @@ export async function startSmtpFixture(options: FixtureOptions = {}): Promise<Sm
     onMailFrom(address, session, callback) {
       const event = { command: 'MAIL', argument: address.address } as const;
       const fail = (reply: SmtpReply): void => callback(replyError(reply));
-      const required = security === 'starttls-required' && !session.secure ? STARTTLS_FIRST : credentials && !session.user ? AUTH_REQUIRED : null;
+      const required = security === 'starttls-required' && !session.secure ? STARTTLS_FIRST : (credentials || options.xoauth2) && !session.user ? AUTH_REQUIRED : null;
       if (required) {
         record(session, { ...event, outcome: required.code });
         return fail(required);

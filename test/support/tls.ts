@@ -6,7 +6,7 @@ function pem(file: string): string {
   return readFileSync(new URL(`./certs/${file}`, import.meta.url), 'utf8');
 }
 
-export type TestCertName = 'relay' | 'expired' | 'wronghost' | 'selfsigned';
+export type TestCertName = 'relay' | 'expired' | 'wronghost' | 'selfsigned' | 'providers';
 
 export interface TestCertificate {
   /** PEM certificate. */
@@ -23,10 +23,12 @@ export const TEST_CA: string = pem('ca.pem');
  * expired: same names, valid only during 2020.
  * wronghost: valid, but only for other.example.
  * selfsigned: relay.test and the loopback addresses, but not issued by TEST_CA.
+ * providers: smtp.office365.com and smtp.gmail.com (presets with a fixed host, reached through a test resolver).
  */
 export const TEST_CERTS: Readonly<Record<TestCertName, TestCertificate>> = Object.freeze({
   relay: { cert: pem('relay.pem'), key: pem('relay-key.pem') },
   expired: { cert: pem('expired.pem'), key: pem('expired-key.pem') },
   wronghost: { cert: pem('wronghost.pem'), key: pem('wronghost-key.pem') },
   selfsigned: { cert: pem('selfsigned.pem'), key: pem('selfsigned-key.pem') },
+  providers: { cert: pem('providers.pem'), key: pem('providers-key.pem') },
 });

@@ -16,7 +16,7 @@ import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import type { SendFeedback } from '../../outbox/router.ts';
 import { queueSystemMessage, recordEvent, releaseWaitingMail } from '../../outbox/outbox.ts';
-import { EXPLANATIONS, explainById, type ExplanationId } from '../../smtp/explanations.ts';
+import { EXPLANATIONS, explainById, OAUTH_EXPLANATION_IDS, type ExplanationId } from '../../smtp/explanations.ts';
 import { REPLY_RULES } from '../../smtp/reply-classification.ts';
 import { relayTimeoutError } from '../../smtp/transport.ts';
 import type { Metrics } from '../../metrics.ts';
@@ -65,6 +65,7 @@ export const PROBED_EXPLANATIONS: readonly ExplanationId[] = [
   'microsoft-basic-auth-retired',
   'gmail-app-password-required',
   'oauth-authorization-expired',
+  ...OAUTH_EXPLANATION_IDS,
   'starttls-required',
   'tls-handshake-failed',
   'tls-mode-mismatch',

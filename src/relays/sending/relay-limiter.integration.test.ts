@@ -10,6 +10,7 @@ import { createTestDatabase, dialects, type TestDatabase } from '../../../test/s
 import { RelayLimiter } from './relay-limiter.ts';
 import { insertRelay } from '../settings/relay.repository.ts';
 import { HEALTHY, type Relay, type RelayLimitOverrides } from '../relay.ts';
+import { PASSWORD_AUTH } from '../relay-auth.ts';
 
 for (const dialect of await dialects()) {
   describe(`relay limiter (${dialect})`, () => {
@@ -40,6 +41,7 @@ for (const dialect of await dialects()) {
         fallbackPolicy: 'fallback',
         allowSelfSigned: false,
         limits,
+        auth: PASSWORD_AUTH,
         version: 1,
         sealedPassword: 'sealed',
         status: 'active',

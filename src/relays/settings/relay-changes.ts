@@ -2,16 +2,25 @@
 // stores, which of them changed, what the audit log keeps of them, and the status after a check.
 // relay.service.ts applies them in its transactions.
 import { sameHost, type Relay, type RelayLimitOverrides, type RelaySettings, type RelayStatus } from '../relay.ts';
+import { isOAuth, type RelayAuth } from '../relay-auth.ts';
+import type { RelayAuthInput } from './relay-oauth.ts';
 
-/** A PUT: the settings, and the password when the owner typed one. Omitted `limits` keep the stored overrides; null clears them. */
-export interface SaveRelayInput extends Omit<RelaySettings, 'limits'> {
+/**
+ * A PUT: the settings, and the password when the owner typed one. Omitted `limits` keep the
+ * stored overrides; null clears them. With OAuth2 `auth`, `password` carries the application's
+ * secret (client secret, service account private key) and `username` the mailbox.
+ */
+export interface SaveRelayInput extends Omit<RelaySettings, 'limits' | 'auth'> {
   limits?: RelayLimitOverrides | null;
   password?: string;
+  /** Absent: a password relay. A Google key left out keeps the stored account (`clientEmail` absent). */
+  auth?: RelayAuthInput;
 }
 
 /** The settings a save stores: the input's, keeping the stored limit overrides when it leaves them out. */
-export function settingsOf(input: SaveRelayInput, storedLimits: RelayLimitOverrides | null): RelaySettings {
+export function settingsOf(input: SaveRelayInput, storedLimits: RelayLimitOverrides | null, auth: RelayAuth): RelaySettings {
   return {
+    auth,
     preset: input.preset,
     host: input.host,
     port: input.port,
@@ -38,10 +47,11 @@ function normalizeLimits(limits: RelayLimitOverrides | null): RelayLimitOverride
 const SETTING_FIELDS = ['preset', 'host', 'port', 'security', 'username', 'fromEmail', 'fromName', 'replyTo', 'fallbackPolicy', 'allowSelfSigned'] as const;
 
 /** Settings that differ between what is stored and what was sent. */
-export function changedFields(relay: Relay, input: SaveRelayInput): ((typeof SETTING_FIELDS)[number] | 'limits')[] {
-  const changed: ((typeof SETTING_FIELDS)[number] | 'limits')[] = SETTING_FIELDS.filter((field) =>
+export function changedFields(relay: Relay, input: SaveRelayInput & { auth: RelayAuth }): ((typeof SETTING_FIELDS)[number] | 'limits' | 'auth')[] {
+  const changed: ((typeof SETTING_FIELDS)[number] | 'limits' | 'auth')[] = SETTING_FIELDS.filter((field) =>
     field === 'host' ? !sameHost(relay.host, input.host) : relay[field] !== input[field],
   );
+  if (JSON.stringify(relay.auth) !== JSON.stringify(input.auth)) changed.push('auth');
   if (input.limits !== undefined && JSON.stringify(normalizeLimits(input.limits)) !== JSON.stringify(normalizeLimits(relay.limits))) changed.push('limits');
   return changed;
 }
@@ -69,5 +79,6 @@ export function auditedSettings(relay: Relay): Record<string, unknown> {
     fallbackPolicy: relay.fallbackPolicy,
     allowSelfSigned: relay.allowSelfSigned,
     limits: relay.limits,
+    ...(isOAuth(relay.auth) ? { auth: relay.auth } : {}),
   };
 }

@@ -12,16 +12,20 @@ import type { Relais } from '../../relais.ts';
 import { organizationIdParam } from '../../tenants/organization.routes.ts';
 import { CheckBudget, type CheckLimits } from './check-budget.ts';
 import { PRESET_IDS } from './presets.ts';
-import { RelayCheckService } from './relay-check.service.ts';
+import { RelayCheckService, type UnsavedSettings } from './relay-check.service.ts';
 import { presentRelay, relayView } from './relay.routes.ts';
+import { authInput, relayAuthBody } from './relay-auth.routes.ts';
 
 const settings = z.strictObject({
   preset: z.enum(PRESET_IDS).optional(),
   host: z.string().min(1).max(253),
   port: z.number().int().min(1).max(65535),
   security: z.enum(['tls', 'starttls', 'none']),
-  username: z.string().max(320),
+  /** Password sign-in: required (with OAuth2 `auth`, the mailbox is `auth.user`). */
+  username: z.string().max(320).optional(),
   password: z.string().min(1).max(1024).optional(),
+  /** OAuth2 app sign-in, as in PUT …/smtp-relay; without its secret, the stored one is used only for the same application, mailbox and server. */
+  auth: relayAuthBody.optional(),
   fromEmail: z.string().max(254),
   allowSelfSigned: z.boolean().optional(),
 });
@@ -50,6 +54,12 @@ const verification = z.object({
   relay: relayView,
 });
 
+/** The body's settings as the check service takes them: the sign-in as username, secret and auth, like a save. */
+function unsavedSettings(body: z.infer<typeof settings>): UnsavedSettings {
+  const { auth, username, password, ...rest } = body;
+  return { ...rest, ...authInput(auth, username, password) };
+}
+
 export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyPluginAsyncZod {
   const service = new RelayCheckService(relais.relays, new CheckBudget(relais.clock, limits, relais.attempts));
   return async (app) => {
@@ -70,7 +80,7 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
         const { orgId } = request.params;
         const org = await relais.organizations.get(orgId);
         const input = {
-          ...(request.body.settings ? { settings: request.body.settings } : {}),
+          ...(request.body.settings ? { settings: unsavedSettings(request.body.settings) } : {}),
           ...(request.body.toEmail ? { toEmail: request.body.toEmail } : {}),
           ...(request.body.sendTestEmail !== undefined ? { sendTestEmail: request.body.sendTestEmail } : {}),
           ...(request.body.confirmRecipient !== undefined ? { confirmRecipient: request.body.confirmRecipient } : {}),

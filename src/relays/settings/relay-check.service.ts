@@ -8,9 +8,12 @@ import { isValidAddress } from '../../outbox/message.ts';
 import { detectSecurity, runFlightCheck, type FlightCheckReport, type FlightCheckStep, type SecurityDetection } from '../../smtp/flight-check.ts';
 import type { Actor } from '../../tenants/actor.ts';
 import type { CheckBudget } from './check-budget.ts';
-import { outcomeOf, relayCheckDeps, signInToRelay } from './relay-sign-in.ts';
+import { credentialsOf, outcomeOf, relayCheckDeps, signInToRelay } from './relay-sign-in.ts';
+import type { SmtpAuthenticator } from '../../smtp/authenticator.ts';
 import type { RelayService } from './relay.service.ts';
 import { passwordBoundChanges, passwordRequiredReason, type Relay, type RelaySecurity } from '../relay.ts';
+import { authIdentityChanged, secretName } from '../relay-auth.ts';
+import { resolveAuth, type RelayAuthInput } from './relay-oauth.ts';
 
 /** Settings typed in the form but not saved: checked as they are. */
 export interface UnsavedSettings {
@@ -22,6 +25,8 @@ export interface UnsavedSettings {
   password?: string;
   fromEmail: string;
   allowSelfSigned?: boolean;
+  /** OAuth2 app sign-in (then `username` is the mailbox and `password` the application's secret, when typed). */
+  auth?: RelayAuthInput;
 }
 
 export interface CheckRequest {
@@ -59,13 +64,19 @@ export class RelayCheckService {
   async check(organizationId: string, request: CheckRequest, actor: Actor, onStep?: (step: FlightCheckStep) => void): Promise<CheckResult> {
     const { relay } = await this.relays.find(organizationId);
     const ownAddress = actor.kind === 'user' ? actor.email : undefined;
-    let target: UnsavedSettings & { password?: string; preset?: PresetId };
+    let target: UnsavedSettings & { password?: string; preset?: PresetId; authenticator?: SmtpAuthenticator; secretExpiresAt?: number };
     let savedVersion: number | null = null;
-    if (request.settings) {
+    if (request.settings?.auth && request.settings.auth.type !== 'password') {
+      // The secret goes to the token endpoint only, never into the SMTP session as a password.
+      const { password: _secret, ...settings } = request.settings;
+      target = { ...settings, ...this.unsavedAppSignIn(request.settings, relay) };
+    } else if (request.settings) {
       const s = request.settings;
       if (s.password === undefined) {
         // The stored password is only reused where it was saved, protected as it was saved.
         if (!relay) throw new AppError('password_required', 'Enter the password to check these settings.');
+        // An application's secret is never tried as a password.
+        if (relay.auth.type !== 'password') throw new AppError('password_required', 'Enter the password to check these settings: the saved relay signs in with an application, not a password.');
         const changed = passwordBoundChanges(relay, { ...s, allowSelfSigned: s.allowSelfSigned ?? false });
         if (changed.length > 0) throw new AppError('password_required', passwordRequiredReason(changed), { changed });
       }
@@ -78,7 +89,7 @@ export class RelayCheckService {
         port: relay.port,
         security: relay.security,
         username: relay.username,
-        password: this.relays.openPassword(relay),
+        ...credentialsOf(this.relays, relay),
         fromEmail: relay.fromEmail,
         allowSelfSigned: relay.allowSelfSigned,
       };
@@ -103,6 +114,8 @@ export class RelayCheckService {
         security: target.security,
         ...(target.username ? { username: target.username } : {}),
         ...(target.password !== undefined ? { password: target.password } : {}),
+        ...(target.authenticator ? { authenticator: target.authenticator } : {}),
+        ...(target.secretExpiresAt !== undefined ? { secretExpiresAt: target.secretExpiresAt } : {}),
         fromEmail: target.fromEmail,
         toEmail,
         sendTestEmail: request.sendTestEmail ?? false,
@@ -116,6 +129,24 @@ export class RelayCheckService {
     if (savedVersion === null) return { report, recordedVersion: null };
     await this.relays.recordCheck(organizationId, savedVersion, outcomeOf(report), actor);
     return { report, recordedVersion: savedVersion };
+  }
+
+  /**
+   * App sign-in of unsaved settings: the secret typed, or the stored one when the application,
+   * the mailbox and the server it is bound to are unchanged.
+   */
+  private unsavedAppSignIn(s: UnsavedSettings, relay: Relay | undefined): { authenticator: SmtpAuthenticator; secretExpiresAt?: number } {
+    const auth = resolveAuth(s.auth, relay?.auth);
+    let secret = s.password;
+    if (secret === undefined) {
+      const bound = relay ? passwordBoundChanges(relay, { ...s, allowSelfSigned: s.allowSelfSigned ?? false }) : [];
+      if (!relay || authIdentityChanged(relay.auth, auth) || bound.length > 0) {
+        throw new AppError('password_required', `Enter the ${secretName(auth.type)} to check these settings: a stored secret only serves the application, mailbox and server it was saved for.`);
+      }
+      secret = this.relays.openPassword(relay);
+    }
+    const expiresAt = auth.type === 'oauth2-microsoft' ? auth.clientSecretExpiresAt : null;
+    return { authenticator: this.relays.unsavedAuthenticator(auth, s.username, secret), ...(expiresAt !== null ? { secretExpiresAt: expiresAt } : {}) };
   }
 
   /**

@@ -5,6 +5,7 @@
 import type { Locale } from '../../glossary.ts';
 import { firstFailure, runFlightCheck, type FlightCheckDeps, type FlightCheckReport } from '../../smtp/flight-check.ts';
 import type { RelayConnectionOptions } from '../sending/relay-transport.ts';
+import type { SmtpAuthenticator } from '../../smtp/authenticator.ts';
 import type { RelayService } from './relay.service.ts';
 import type { Relay } from '../relay.ts';
 
@@ -57,7 +58,7 @@ export function signInToRelay(relays: RelayService, relay: Relay, options: SignI
       port: relay.port,
       security: relay.security,
       username: relay.username,
-      password: relays.openPassword(relay),
+      ...credentialsOf(relays, relay),
       fromEmail: relay.fromEmail,
       preset: relay.preset,
       allowSelfSigned: relay.allowSelfSigned,
@@ -69,6 +70,14 @@ export function signInToRelay(relays: RelayService, relay: Relay, options: SignI
       ...(options.padFailureTiming ? { padFailureTiming: true } : {}),
     },
   );
+}
+
+/** The stored password, or for OAuth2 app sign-in the XOAUTH2 authenticator (tokens cached as delivery's). */
+export function credentialsOf(relays: RelayService, relay: Relay): { password: string } | { authenticator: SmtpAuthenticator; secretExpiresAt?: number } {
+  const authenticator = relays.authenticator(relay);
+  if (!authenticator) return { password: relays.openPassword(relay) };
+  const expiresAt = relay.auth.type === 'oauth2-microsoft' ? relay.auth.clientSecretExpiresAt : null;
+  return { authenticator, ...(expiresAt !== null ? { secretExpiresAt: expiresAt } : {}) };
 }
 
 /** The probe of a failing relay, as relay health calls it. */

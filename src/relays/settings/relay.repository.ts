@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { SmtpRelaysTable } from '../../store/schema.ts';
 import type { Executor } from '../../store/store.ts';
 import { isPresetId } from './presets.ts';
+import { PASSWORD_AUTH, type RelayAuth } from '../relay-auth.ts';
 import type { FallbackPolicy, Relay, RelayCheckRecord, RelayLimitOverrides, RelaySecurity, RelayStatus } from '../relay.ts';
 
 export function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
@@ -33,6 +34,7 @@ export function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
     fallbackPolicy: row.fallback_policy as FallbackPolicy,
     allowSelfSigned: row.allow_self_signed === 1,
     limits: row.limits === null ? null : (JSON.parse(row.limits) as RelayLimitOverrides),
+    auth: row.auth === null ? PASSWORD_AUTH : (JSON.parse(row.auth) as RelayAuth),
     status: row.status as RelayStatus,
     statusChangedAt: row.status_changed_at,
     activeSince: row.active_since,
@@ -54,7 +56,7 @@ export function toRelay(row: Selectable<SmtpRelaysTable>): Relay {
   };
 }
 
-function toRow(relay: Relay): SmtpRelaysTable {
+function toRow(relay: Relay): Omit<SmtpRelaysTable, 'notices_sent'> {
   return {
     id: relay.id,
     organization_id: relay.organizationId,
@@ -71,6 +73,7 @@ function toRow(relay: Relay): SmtpRelaysTable {
     fallback_policy: relay.fallbackPolicy,
     allow_self_signed: relay.allowSelfSigned ? 1 : 0,
     limits: relay.limits === null ? null : JSON.stringify(relay.limits),
+    auth: relay.auth.type === 'password' ? null : JSON.stringify(relay.auth),
     status: relay.status,
     status_changed_at: relay.statusChangedAt,
     active_since: relay.activeSince,

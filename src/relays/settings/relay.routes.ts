@@ -21,6 +21,8 @@ import {
 } from '../health/relay-health.view.ts';
 import type { RelayUsageView } from '../sending/relay-limiter.ts';
 import { isVerified, type Relay } from '../relay.ts';
+import { authInput, presentAuth, relayAuthBody, relayAuthView } from './relay-auth.routes.ts';
+import { authWarnings } from '../relay-auth.ts';
 
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 
@@ -59,7 +61,8 @@ export const relayBody = z.strictObject({
   host: z.string().max(255, 'must be at most 255 characters'),
   port: z.number().int('must be a whole number'),
   security: z.enum(['tls', 'starttls', 'none']),
-  username: nonEmpty(headerSafe(320, 'user name'), 'user name'),
+  /** Password sign-in only: with OAuth2 `auth`, the mailbox is `auth.user`. */
+  username: nonEmpty(headerSafe(320, 'user name'), 'user name').optional(),
   /** Write-only. Omit it to keep the stored one (only while host, port, user name, security and certificate rule are unchanged). */
   password: z
     .string()
@@ -76,6 +79,14 @@ export const relayBody = z.strictObject({
   allowSelfSigned: z.boolean().optional(),
   /** Overrides of the preset's sending limits; omit to keep the stored ones, null to return to the preset's. */
   limits: relayLimitsBody.nullable().optional(),
+  /** OAuth2 app sign-in instead of `username`/`password` (absent, or `{ type: "password" }`: a password). */
+  auth: relayAuthBody.optional(),
+}).superRefine((body, ctx) => {
+  if (!body.auth || body.auth.type === 'password') {
+    if (body.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: 'The user name is required for password sign-in.' });
+  } else if (body.username !== undefined || body.password !== undefined) {
+    issue(ctx, 'auth_conflict', 'With OAuth2 app sign-in, the mailbox is auth.user and the secret is in auth: send no username or password.');
+  }
 });
 
 const warning = z.object({ code: z.string(), message: z.string() });
@@ -90,6 +101,8 @@ export const relayView = z.object({
   username: z.string(),
   /** Always true: a relay cannot be saved without one. The password itself is never returned. */
   hasPassword: z.boolean(),
+  /** How the relay signs in (never a secret). */
+  auth: relayAuthView,
   fromEmail: z.string(),
   fromName: z.string(),
   replyTo: z.string().nullable(),
@@ -129,8 +142,8 @@ export const relayStatusView = z.object({
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function warningsOf(relay: Relay): z.infer<typeof warning>[] {
-  const out: z.infer<typeof warning>[] = [];
+function warningsOf(relay: Relay, now: number): z.infer<typeof warning>[] {
+  const out: z.infer<typeof warning>[] = [...authWarnings(relay, now)];
   if (relay.allowSelfSigned) {
     out.push({
       code: 'self_signed_certificate_accepted',
@@ -148,6 +161,8 @@ export interface RelayContext {
   customSmtp: boolean;
   locale: Locale;
   usage?: RelayUsageView;
+  /** The app's clock, for time-bound warnings (a secret about to expire). */
+  now?: number;
 }
 
 export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeof relayView> {
@@ -161,6 +176,7 @@ export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeo
     security: relay.security,
     username: relay.username,
     hasPassword: relay.sealedPassword !== '',
+    auth: presentAuth(relay),
     fromEmail: relay.fromEmail,
     fromName: relay.fromName,
     replyTo: relay.replyTo,
@@ -175,7 +191,7 @@ export function presentRelay(relay: Relay, context: RelayContext): z.infer<typeo
     verifiedVersion: relay.verifiedVersion,
     verifiedAt: iso(relay.verifiedAt),
     lastCheck: presentLastCheck(relay, context.locale),
-    warnings: warningsOf(relay),
+    warnings: warningsOf(relay, context.now ?? Date.now()),
     limits: relay.limits,
     effectiveLimits: presentEffectiveLimits(relay),
     failure: presentFailure(relay, context.locale),
@@ -197,7 +213,7 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
   const relays = relais.relays;
   const flag = async (orgId: string): Promise<RelayContext> => {
     const org = await relais.organizations.get(orgId);
-    return { customSmtp: org.features.customSmtp, locale: org.locale };
+    return { customSmtp: org.features.customSmtp, locale: org.locale, now: relais.clock.now() };
   };
 
   return async (app) => {
@@ -262,14 +278,15 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { password, replyTo, allowSelfSigned, limits, ...settings } = request.body;
+        const { password, replyTo, allowSelfSigned, limits, auth, username, ...settings } = request.body;
+        const signIn = authInput(auth, username, password);
         const { relay, created } = await relays.save(
           request.params.orgId,
           {
             ...settings,
+            ...signIn,
             replyTo: replyTo ?? null,
             allowSelfSigned: allowSelfSigned ?? false,
-            ...(password !== undefined ? { password } : {}),
             ...(limits !== undefined ? { limits: limits === null ? null : withoutUndefined(limits) } : {}),
           },
           actorOf(request),

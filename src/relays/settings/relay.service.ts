@@ -12,11 +12,14 @@ import type { Actor } from '../../tenants/actor.ts';
 import { findOrganization, recordAudit } from '../../tenants/tenants.ts';
 import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from './relay.repository.ts';
 import { relayTransportSettings, type RelayConnectionOptions } from '../sending/relay-transport.ts';
+import { authIdentityChanged, isOAuth, PASSWORD_AUTH, secretName, type RelayAuth } from '../relay-auth.ts';
+import { relayAuthenticator, resolveAuth, secretPurpose, type RelayOAuthOptions } from './relay-oauth.ts';
+import type { SmtpAuthenticator } from '../../smtp/authenticator.ts';
+import { OAuthTokenCache } from '../../smtp/oauth/token-cache.ts';
 import { auditedSettings, changedFields, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
 import {
   CONNECTION_FIELDS,
   HEALTHY,
-  SMTP_PASSWORD_PURPOSE,
   isVerified,
   passwordBoundChanges,
   passwordRequiredReason,
@@ -29,6 +32,8 @@ export interface RelayServiceDeps {
   clock: Clock;
   secrets: SecretKeys;
   connection: RelayConnectionOptions;
+  /** OAuth2 app sign-in: the operator's token endpoints and the in-memory token cache. */
+  oauth?: RelayOAuthOptions;
   /** Called after a change made waiting mail due again, to wake the dispatchers. */
   onMessagesDue?: () => void;
 }
@@ -72,14 +77,15 @@ export class RelayService {
       const existing = await findRelayByOrganization(tx, organizationId);
       const now = clock.now();
       if (!existing) {
-        if (input.password === undefined) throw passwordRequired('A password is required to set up the relay.');
+        const auth = resolveAuth(input.auth, undefined);
+        if (input.password === undefined) throw passwordRequired(`A ${secretName(auth.type)} is required to set up the relay.`);
         const id = newId('rly', now);
         const relay: Relay = {
-          ...settingsOf(input, null),
+          ...settingsOf(input, null, auth),
           id,
           organizationId,
           version: 1,
-          sealedPassword: this.seal(input.password, organizationId, id),
+          sealedPassword: this.seal(input.password, organizationId, id, auth),
           status: 'unverified',
           statusChangedAt: now,
           activeSince: null,
@@ -102,19 +108,24 @@ export class RelayService {
         return { result: { relay, created: true }, madeDue: false };
       }
 
-      const changed = changedFields(existing, input);
+      const auth = resolveAuth(input.auth, existing.auth);
+      const changed = changedFields(existing, { ...input, auth });
       const passwordBound = passwordBoundChanges(existing, input);
+      const identityChanged = authIdentityChanged(existing.auth, auth);
+      if (input.password === undefined && identityChanged) {
+        throw passwordRequired(`Enter the ${secretName(auth.type)} again: the sign-in method or the application changed, and a stored secret only ever serves the application it was saved for.`);
+      }
       if (input.password === undefined && passwordBound.length > 0) throw passwordRequired(passwordRequiredReason(passwordBound));
-      const passwordChanged = input.password !== undefined && !this.samePassword(existing, input.password);
+      const passwordChanged = input.password !== undefined && (identityChanged || !this.samePassword(existing, input.password));
       if (changed.length === 0 && !passwordChanged) return { result: { relay: existing, created: false }, madeDue: false };
 
-      const voidsVerification = passwordChanged || CONNECTION_FIELDS.some((f) => changed.includes(f));
+      const voidsVerification = passwordChanged || identityChanged || CONNECTION_FIELDS.some((f) => changed.includes(f));
       const version = existing.version + 1;
       const next: Relay = {
         ...existing,
-        ...settingsOf(input, existing.limits),
+        ...settingsOf(input, existing.limits, auth),
         version,
-        sealedPassword: passwordChanged && input.password !== undefined ? this.seal(input.password, organizationId, existing.id) : existing.sealedPassword,
+        sealedPassword: passwordChanged && input.password !== undefined ? this.seal(input.password, organizationId, existing.id, auth) : existing.sealedPassword,
         updatedAt: now,
         ...(voidsVerification
           ? // Out of use until verified again: an incident of the old settings ends with them.
@@ -124,6 +135,8 @@ export class RelayService {
             { verifiedVersion: isVerified(existing) ? version : existing.verifiedVersion }),
       };
       if (!(await replaceRelay(tx, next, existing.version))) throw relayChanged();
+      // The old settings' access token is forgotten at once (a new version never uses it anyway).
+      this.deps.oauth?.tokens.drop(existing.id);
       await recordAudit(tx, {
         organizationId,
         actor,
@@ -131,7 +144,7 @@ export class RelayService {
         target: 'smtp-relay',
         details: {
           version,
-          changed: [...changed, ...(passwordChanged ? ['password'] : [])],
+          changed: [...changed, ...(passwordChanged ? [auth.type === 'password' ? 'password' : 'secret'] : [])],
           ...(next.status !== existing.status ? { status: { from: existing.status, to: next.status } } : {}),
           ...auditedSettings(next),
         },
@@ -149,6 +162,7 @@ export class RelayService {
       await this.requireOrganization(tx, organizationId);
       const removed = await deleteRelay(tx, organizationId);
       if (!removed) return { result: false, madeDue: false };
+      this.deps.oauth?.tokens.drop(removed.id);
       const madeDue = await this.releaseWaiting(tx, organizationId, this.deps.clock.now());
       await recordAudit(tx, {
         organizationId,
@@ -257,13 +271,36 @@ export class RelayService {
 
   /** The plaintext password, for the relay's own connections only. */
   openPassword(relay: Relay): string {
-    return this.deps.secrets.open(relay.sealedPassword, { organizationId: relay.organizationId, relayId: relay.id, purpose: SMTP_PASSWORD_PURPOSE });
+    return this.deps.secrets.open(relay.sealedPassword, { organizationId: relay.organizationId, relayId: relay.id, purpose: secretPurpose(relay.auth) });
   }
 
   /** How delivery connects to this relay (checks connect alike: relay-sign-in.ts). */
   transportSettings(relay: Relay): TransportSettings {
-    return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
+    const authenticator = this.authenticator(relay);
+    if (!authenticator) return relayTransportSettings(relay, this.openPassword(relay), this.deps.connection);
+    const { auth: _password, ...settings } = relayTransportSettings(relay, '', this.deps.connection);
+    return { ...settings, authenticator };
   }
+
+  /**
+   * The XOAUTH2 authenticator of settings not saved (a check of what the owner typed), with a
+   * token cache of its own: a token of unsaved settings is never used for the relay's mail.
+   */
+  unsavedAuthenticator(auth: RelayAuth, username: string, secret: string): SmtpAuthenticator {
+    const oauth = this.deps.oauth;
+    if (!oauth) throw new Error('OAuth2 sign-in is not configured in this process');
+    const tokens = new OAuthTokenCache(this.deps.clock);
+    return relayAuthenticator({ id: 'unsaved', version: 0, username, auth }, secret, { ...oauth, tokens }, this.deps.clock);
+  }
+
+  /** OAuth2 relays: signs in with XOAUTH2, tokens from the cache of this relay version. Password relays: undefined. */
+  authenticator(relay: Relay): SmtpAuthenticator | undefined {
+    if (!isOAuth(relay.auth)) return undefined;
+    const oauth = this.deps.oauth;
+    if (!oauth) throw new Error('OAuth2 sign-in is not configured in this process');
+    return relayAuthenticator(relay, this.openPassword(relay), oauth, this.deps.clock);
+  }
+
 
   private async moveTo(tx: Executor, relay: Relay, status: RelayStatus, actor: Actor, action: 'relay.activated' | 'relay.deactivated'): Promise<Committed<Relay>> {
     const now = this.deps.clock.now();
@@ -330,12 +367,12 @@ export class RelayService {
   }
 
   /** Seals a password for this relay record only (envelope encryption bound to organization and relay ids). */
-  sealPassword(relay: Pick<Relay, 'id' | 'organizationId'>, password: string): string {
-    return this.seal(password, relay.organizationId, relay.id);
+  sealPassword(relay: Pick<Relay, 'id' | 'organizationId'> & { auth?: RelayAuth }, password: string): string {
+    return this.seal(password, relay.organizationId, relay.id, relay.auth ?? PASSWORD_AUTH);
   }
 
-  private seal(password: string, organizationId: string, relayId: string): string {
-    return this.deps.secrets.seal(password, { organizationId, relayId, purpose: SMTP_PASSWORD_PURPOSE });
+  private seal(password: string, organizationId: string, relayId: string, auth: RelayAuth): string {
+    return this.deps.secrets.seal(password, { organizationId, relayId, purpose: secretPurpose(auth) });
   }
 
   private samePassword(relay: Relay, password: string): boolean {

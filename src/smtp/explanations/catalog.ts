@@ -6,6 +6,7 @@ import { connectionExplanations } from './connection.ts';
 import { deliveryExplanations } from './delivery.ts';
 import type { Explanation } from './explanation.ts';
 import { generalExplanations } from './general.ts';
+import { oauthExplanations } from './oauth.ts';
 import { senderExplanations } from './sender.ts';
 import { tlsExplanations } from './tls.ts';
 
@@ -15,7 +16,8 @@ export type ExplanationId =
   | keyof typeof tlsExplanations
   | keyof typeof connectionExplanations
   | keyof typeof deliveryExplanations
-  | keyof typeof generalExplanations;
+  | keyof typeof generalExplanations
+  | keyof typeof oauthExplanations;
 
 export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
   ...authenticationExplanations,
@@ -24,4 +26,5 @@ export const EXPLANATIONS: Readonly<Record<ExplanationId, Explanation>> = {
   ...connectionExplanations,
   ...deliveryExplanations,
   ...generalExplanations,
+  ...oauthExplanations,
 };

@@ -86,6 +86,26 @@ export const CHECK_EXPLANATIONS = {
     },
   },
 
+  'oauth-client-secret-expiring': {
+    title: { fr: 'Le secret client expire bientôt', en: 'The client secret expires soon' },
+    cause: {
+      fr: 'La connexion de l’application fonctionne, mais son secret client expire dans moins de 30 jours : passé cette date, Microsoft ne délivrera plus de jeton et les e-mails ne partiront plus par ce serveur.',
+      en: 'The application sign-in works, but its client secret expires in less than 30 days: after that date Microsoft issues no more tokens and emails stop leaving through this server.',
+    },
+    fix: {
+      fr: [
+        'Dans le centre d’administration Microsoft Entra, ouvrez Applications › Inscriptions d’applications › l’application › Certificats et secrets, et créez un nouveau secret client.',
+        'Collez sa « Valeur » dans le champ Secret client de Relais et indiquez sa nouvelle date d’expiration.',
+        RUN_CHECK_AGAIN.fr,
+      ],
+      en: [
+        'In the Microsoft Entra admin center, open Applications › App registrations › the application › Certificates & secrets, and create a new client secret.',
+        'Paste its “Value” into Relais’s Client secret field and enter its new expiry date.',
+        RUN_CHECK_AGAIN.en,
+      ],
+    },
+  },
+
   'starttls-not-used': {
     title: { fr: 'La connexion n’est pas chiffrée', en: 'The connection is not encrypted' },
     cause: {

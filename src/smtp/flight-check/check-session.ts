@@ -14,6 +14,7 @@ import { fromNodemailerError } from '../failure.ts';
 import type { NetworkFailure } from '../failure.ts';
 import { sanitizeReply } from '../reply-sanitize.ts';
 import { passwordAuthenticator } from '../authenticator.ts';
+import { isOAuthTokenError } from '../oauth/token-provider.ts';
 import { offersStarttls, parseCapabilities } from './capabilities.ts';
 import type { StepExplanationId } from './check-explanations.ts';
 import { greetingHostName, greetingHostRelated, greetingMasked, registrableDomain } from './greeting-host.ts';
@@ -26,6 +27,7 @@ import { StepIo, isSuccess, networkOf, replyData, replyFailure, shown } from './
 import type { Started } from './step-io.ts';
 import { verifyCertificate } from './tls-certificate.ts';
 import { checkEnvelope, finishTransaction } from './transaction.ts';
+import { recordSignIn } from './sign-in-result.ts';
 import type { Capabilities, FlightCheckDeps, FlightCheckInput, FlightCheckReport, FlightCheckTimeouts, StepData, StepId } from './types.ts';
 
 /** How long a connection that never greeted gets to prove it expects implicit TLS. */
@@ -377,15 +379,16 @@ export class CheckSession {
     try {
       reply = await authenticator.signIn({ command: (line) => this.socket.command(line, this.timeouts.socket) }, mechanism);
     } catch (error) {
-      this.steps.lost('auth', started, error);
+      // No token: the token endpoint's answer is the failure (explained from its error code).
+      if (isOAuthTokenError(error)) {
+        this.r.fail('auth', started, { detail: this.t.authTokenFailed, data: { authMechanism: mechanism } }, { stage: 'auth', network: 'OAUTH2_TOKEN', text: error.reason });
+      } else {
+        this.steps.lost('auth', started, error);
+      }
       return false;
     }
-    const data: StepData = { authMechanism: mechanism, ...replyData(reply) };
-    if (!isSuccess(reply)) {
-      this.r.fail('auth', started, { detail: this.t.authRefused(user), data }, replyFailure('auth', reply));
-      return false;
-    }
-    this.r.ok('auth', started, { detail: this.t.authOk(user, mechanism), data });
-    return true;
+    const secretExpiresAt = this.input.secretExpiresAt;
+    const now = (this.deps.clock ?? systemClock).now();
+    return recordSignIn(this.r, started, { user, mechanism, reply, token: authenticator.tokenInfo?.(), now, ...(secretExpiresAt !== undefined ? { secretExpiresAt } : {}) });
   }
 }

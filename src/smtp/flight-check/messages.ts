@@ -48,6 +48,10 @@ export interface Messages {
   ehloRefused: string;
 
   authOk(username: string, mechanism: string): string;
+  /** Signed in with an OAuth2 access token: its provider and remaining lifetime. */
+  authTokenOk(username: string, provider: string, minutes: number): string;
+  authTokenFailed: string;
+  secretExpiring(date: string): string;
   authNotConfigured: string;
   authNoPassword(username: string): string;
   authRefused(username: string): string;
@@ -139,6 +143,10 @@ const en: Messages = {
   ehloRefused: 'The server refused EHLO.',
 
   authOk: (username, mechanism) => `Signed in as ${username} (${mechanism}).`,
+  authTokenOk: (username, provider, minutes) =>
+    `Signed in as ${username} (XOAUTH2) with an access token from ${provider === 'google' ? 'Google' : 'Microsoft'}, valid for ${minutes} more minutes.`,
+  authTokenFailed: 'No access token could be obtained from the sign-in service.',
+  secretExpiring: (date) => `The client secret expires on ${date}.`,
   authNotConfigured: 'No user name configured: Relais sends without signing in.',
   authNoPassword: (username) => `No password is configured for ${username}.`,
   authRefused: (username) => `The server refused the sign-in of ${username}.`,
@@ -232,6 +240,10 @@ const fr: Messages = {
   ehloRefused: 'Le serveur a refusé EHLO.',
 
   authOk: (username, mechanism) => `Connecté en tant que ${username} (${mechanism}).`,
+  authTokenOk: (username, provider, minutes) =>
+    `Connecté en tant que ${username} (XOAUTH2) avec un jeton d’accès de ${provider === 'google' ? 'Google' : 'Microsoft'}, valable encore ${minutes} minutes.`,
+  authTokenFailed: 'Aucun jeton d’accès n’a pu être obtenu du service de connexion.',
+  secretExpiring: (date) => `Le secret client expire le ${date}.`,
   authNotConfigured: 'Aucun identifiant configuré : Relais envoie sans s’authentifier.',
   authNoPassword: (username) => `Aucun mot de passe n’est configuré pour ${username}.`,
   authRefused: (username) => `Le serveur a refusé l’authentification de ${username}.`,

@@ -43,6 +43,8 @@ export interface FlightCheckInput {
   password?: string;
   /** Signs in instead of username and password (another method, e.g. XOAUTH2); see smtp/authenticator.ts. */
   authenticator?: SmtpAuthenticator;
+  /** When the application's secret expires (OAuth2): the auth step warns within 30 days. */
+  secretExpiresAt?: number;
   /** The configured sender, tried with MAIL FROM (send-as refusals show here). */
   fromEmail: string;
   /** RCPT TO and test email recipient; defaults to fromEmail. */
@@ -131,6 +133,8 @@ export interface StepData {
   certificate?: CertificateSummary;
   capabilities?: Capabilities;
   authMechanism?: string;
+  /** OAuth2 sign-in: how the access token was obtained (never the token). */
+  token?: { provider: 'microsoft' | 'google'; expiresInMinutes: number };
   sender?: string;
   recipient?: string;
   messageId?: string;

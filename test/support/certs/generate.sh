@@ -47,6 +47,9 @@ subjectKeyIdentifier = hash
 [relay_ext]
 $LEAF_EXT
 subjectAltName = $RELAY_NAMES
+[providers_ext]
+$LEAF_EXT
+subjectAltName = DNS:smtp.office365.com,DNS:smtp.gmail.com
 [wronghost_ext]
 $LEAF_EXT
 subjectAltName = DNS:other.example
@@ -72,6 +75,10 @@ sign ca ca_ext "$CA_FROM" "$CA_UNTIL" -selfsign -keyfile ca-key.pem
 
 request relay relay.test
 sign relay relay_ext "$LEAF_FROM" "$LEAF_UNTIL" -cert ca.pem -keyfile ca-key.pem
+
+# The real providers' host names, for browser tests of their presets (fixed host) through a test resolver.
+request providers smtp.office365.com
+sign providers providers_ext "$LEAF_FROM" "$LEAF_UNTIL" -cert ca.pem -keyfile ca-key.pem
 
 request wronghost other.example
 sign wronghost wronghost_ext "$LEAF_FROM" "$LEAF_UNTIL" -cert ca.pem -keyfile ca-key.pem

@@ -1,5 +1,6 @@
 // Google: personal Gmail accounts and Google Workspace. Both sign in with an app password,
 // which Google only issues once 2-Step Verification is on; plain account passwords are refused.
+import { GOOGLE_APP_SIGN_IN, PASSWORD_SIGN_IN } from './oauth-guides.ts';
 import type { Preset } from './preset.ts';
 
 export const gmail: Preset = {
@@ -135,4 +136,5 @@ export const googleWorkspace: Preset = {
     },
   ],
   docsUrl: 'https://support.google.com/a/answer/176600',
+  authMethods: [GOOGLE_APP_SIGN_IN, PASSWORD_SIGN_IN],
 };

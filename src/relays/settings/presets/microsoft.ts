@@ -1,6 +1,7 @@
 // Microsoft: Microsoft 365 (Exchange Online) mailboxes and personal Outlook.com accounts.
 // Both accept username + password over SMTP AUTH only while Microsoft still allows basic
 // authentication; the notices say so plainly, because the day it stops, sending stops.
+import { MICROSOFT_APP_SIGN_IN, PASSWORD_SIGN_IN } from './oauth-guides.ts';
 import type { Preset } from './preset.ts';
 
 export const microsoft365: Preset = {
@@ -55,13 +56,14 @@ export const microsoft365: Preset = {
     {
       level: 'warning',
       text: {
-        fr: 'Fin décembre 2026, Microsoft désactive par défaut l’authentification de base (identifiant et mot de passe) pour l’envoi SMTP AUTH. Relais proposera la connexion avec votre compte Microsoft 365 (OAuth). D’ici là, SMTP AUTH doit rester activé pour cette boîte aux lettres, sinon l’envoi s’arrête. Un administrateur pourra le réactiver temporairement après cette date.',
-        en: 'At the end of December 2026, Microsoft turns off basic authentication (username and password) for SMTP AUTH by default. Relais will offer sign-in with your Microsoft 365 account (OAuth). Until then, SMTP AUTH must stay enabled for this mailbox, or sending stops. An administrator will be able to turn it back on for a while after that date.',
+        fr: 'Fin décembre 2026, Microsoft désactive par défaut l’authentification de base (identifiant et mot de passe) pour l’envoi SMTP AUTH. Choisissez la connexion d’application Microsoft Entra (OAuth2) : elle continue de fonctionner après cette date. Avec un mot de passe, SMTP AUTH doit rester activé pour la boîte, sinon l’envoi s’arrête.',
+        en: 'At the end of December 2026, Microsoft turns off basic authentication (username and password) for SMTP AUTH by default. Choose Microsoft Entra app sign-in (OAuth2): it keeps working after that date. With a password, SMTP AUTH must stay enabled for the mailbox, or sending stops.',
       },
     },
   ],
   docsUrl:
     'https://learn.microsoft.com/en-us/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission',
+  authMethods: [MICROSOFT_APP_SIGN_IN, PASSWORD_SIGN_IN],
 };
 
 export const outlook: Preset = {

@@ -18,6 +18,7 @@
  *               figure comes from and what their own plan may allow.
  */
 import { PRESET_IDS, type Locale, type PresetId } from '../../../glossary.ts';
+import type { AuthMethod } from './oauth-guides.ts';
 
 /** `tls`: implicit TLS from the first byte (port 465). `starttls`: upgrade after EHLO (587, 25, 2525). */
 export type Security = 'tls' | 'starttls' | 'none';
@@ -79,4 +80,6 @@ export interface Preset {
   readonly guide: { readonly fr: readonly string[]; readonly en: readonly string[] };
   readonly notices?: readonly Notice[];
   readonly docsUrl?: string;
+  /** Sign-in methods the provider accepts, the recommended first; absent: username and password only. */
+  readonly authMethods?: readonly AuthMethod[];
 }

@@ -3,9 +3,10 @@
 import type { Preset } from '../../api-types.ts';
 import { useI18n } from '../../i18n/index.tsx';
 
-export function ProviderGuide({ preset, open }: { preset: Preset; open: boolean }) {
+export function ProviderGuide({ preset, open, guide }: { preset: Preset; open: boolean; guide?: { fr: readonly string[]; en: readonly string[] } | undefined }) {
   const { t, lang } = useI18n();
-  const steps = preset.guide[lang];
+  // The chosen sign-in method's own guide (app sign-in), else the provider's.
+  const steps = (guide ?? preset.guide)[lang];
   return (
     <details className="guide" open={open}>
       <summary>{t('smtp.guide.summary', { provider: preset.id === 'custom' ? t('smtp.provider.custom') : preset.name, count: steps.length })}</summary>

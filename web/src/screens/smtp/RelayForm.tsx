@@ -6,6 +6,7 @@ import { Field } from '../../components/Field.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { endpointsOf, storedPasswordUsable, visibleFields, applyHostChoice, type RelayForm as Form, type FormField } from './relay-form.ts';
 import { SenderPreview } from './SenderPreview.tsx';
+import { AppSignInFields, AuthMethodPicker } from './AppSignInFields.tsx';
 
 const SECURITIES: Security[] = ['starttls', 'tls', 'none'];
 
@@ -136,7 +137,10 @@ export function RelayForm(props: {
 
       <fieldset className="form-group">
         <legend>{t('smtp.form.credentials')}</legend>
-        {fields.username === 'fixed' ? (
+        <AuthMethodPicker form={form} preset={preset} relay={relay} errors={errors} onChange={onChange} />
+        {form.authType !== 'password' ? (
+          <AppSignInFields form={form} preset={preset} relay={relay} errors={errors} onChange={onChange} />
+        ) : fields.username === 'fixed' ? (
           <Field id="relay-username" label={t('smtp.form.username')} hint={t('smtp.form.usernameFixed', { provider: preset.name })}>
             {(a11y) => <input {...a11y} type="text" value={form.username} readOnly aria-readonly="true" className="input--locked" />}
           </Field>
@@ -154,6 +158,7 @@ export function RelayForm(props: {
             )}
           </Field>
         )}
+        {form.authType === 'password' ? (
         <Field
           id="relay-password"
           label={preset.passwordLabel[lang]}
@@ -178,6 +183,7 @@ export function RelayForm(props: {
             </div>
           )}
         </Field>
+        ) : null}
       </fieldset>
 
       <fieldset className="form-group">

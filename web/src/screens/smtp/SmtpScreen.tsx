@@ -13,7 +13,7 @@ import { ProviderPicker } from './ProviderPicker.tsx';
 import { ReadOnlyStatus } from './ReadOnlyStatus.tsx';
 import { RelayActions } from './RelayActions.tsx';
 import { RelayForm } from './RelayForm.tsx';
-import { applyPreset, CUSTOM_PRESET, EMPTY_FORM, formFromRelay, isDirty, toInput, validate, type FormErrors, type FormField } from './relay-form.ts';
+import { applyPreset, methodGuide, CUSTOM_PRESET, EMPTY_FORM, formFromRelay, isDirty, toInput, validate, type FormErrors, type FormField } from './relay-form.ts';
 import { SetupStep } from './SetupStep.tsx';
 import { StatusCard } from './StatusCard.tsx';
 
@@ -40,6 +40,12 @@ const FIELD_IDS: Record<FormField, string> = {
   security: 'relay-security',
   username: 'relay-username',
   password: 'relay-password',
+  authType: 'relay-auth-method',
+  tenantId: 'relay-tenant-id',
+  clientId: 'relay-client-id',
+  clientSecret: 'relay-client-secret',
+  clientSecretExpiresAt: 'relay-client-secret-expires',
+  serviceAccountKey: 'relay-key-file',
   fromName: 'relay-from-name',
   fromEmail: 'relay-from-email',
   replyTo: 'relay-reply-to',
@@ -158,7 +164,7 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
       {preset ? (
         <>
           <SetupStep n={2} title={t('smtp.step.guide')}>
-            <ProviderGuide preset={preset} open={!relay?.verified} />
+            <ProviderGuide preset={preset} open={!relay?.verified} guide={methodGuide(preset, form.authType)} />
           </SetupStep>
           <SetupStep n={3} title={t('smtp.step.settings')} done={relay !== null && !dirty}>
             {formLevelError ? <ErrorNotice error={formLevelError} /> : null}

@@ -101,6 +101,12 @@ export function StatusCard({ organization, relay }: { organization: Organization
         return (
           <p key={warning.code} className="notice notice--warning">
             {isMessageKey(key) ? t(key) : warning.message}
+            {warning.code === 'microsoft_basic_auth_retiring' ? (
+              <>
+                {' '}
+                <a href="#relay-auth-method">{t('smtp.warning.microsoft_basic_auth_retiringLink')}</a>
+              </>
+            ) : null}
           </p>
         );
       })}

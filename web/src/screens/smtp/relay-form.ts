@@ -10,9 +10,20 @@ import type { FallbackPolicy, Preset, Relay, RelayInput, Security } from '../../
 import { looksLikeEmail } from '../../format.ts';
 import type { MessageKey } from '../../i18n/index.tsx';
 
+/** How the relay signs in: a password, or an application (OAuth2) for Microsoft 365 and Google Workspace. */
+export type AuthType = 'password' | 'oauth2-microsoft' | 'oauth2-google';
+
 export interface RelayForm {
   /** Empty until a provider is chosen. */
   preset: Preset['id'] | '';
+  authType: AuthType;
+  /** App sign-in (Microsoft): the directory and application ids, the secret (write-only) and its expiry (YYYY-MM-DD or empty). */
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  clientSecretExpiresAt: string;
+  /** App sign-in (Google): the JSON key file's text, write-only; empty keeps the stored key. */
+  serviceAccountKey: string;
   host: string;
   /** Text while typed; a whole number once valid. */
   port: string;
@@ -31,6 +42,12 @@ export type FormErrors = Partial<Record<FormField, MessageKey>>;
 
 export const EMPTY_FORM: RelayForm = {
   preset: '',
+  authType: 'password',
+  tenantId: '',
+  clientId: '',
+  clientSecret: '',
+  clientSecretExpiresAt: '',
+  serviceAccountKey: '',
   host: '',
   port: '',
   security: 'starttls',
@@ -46,8 +63,15 @@ export const EMPTY_FORM: RelayForm = {
 export const CUSTOM_PRESET: Preset['id'] = 'custom';
 
 export function formFromRelay(relay: Relay): RelayForm {
+  const { auth } = relay;
   return {
     preset: relay.preset,
+    authType: auth.type,
+    tenantId: auth.type === 'oauth2-microsoft' ? auth.tenantId : '',
+    clientId: auth.type === 'oauth2-microsoft' ? auth.clientId : '',
+    clientSecret: '',
+    clientSecretExpiresAt: auth.type === 'oauth2-microsoft' && auth.clientSecretExpiresAt ? auth.clientSecretExpiresAt.slice(0, 10) : '',
+    serviceAccountKey: '',
     host: relay.host,
     port: String(relay.port),
     security: relay.security,
@@ -75,8 +99,36 @@ export function applyPreset(form: RelayForm, preset: Preset, previous: Preset | 
     security: choice?.endpoint?.security ?? preset.security,
     username,
     password: '',
+    authType: preset.authMethods?.[0]?.type ?? 'password',
+    clientSecret: '',
+    serviceAccountKey: '',
     allowSelfSigned: custom ? form.allowSelfSigned : false,
   };
+}
+
+/** The guide of the chosen sign-in method, when the provider has one apart from its main guide. */
+export function methodGuide(preset: Preset, authType: AuthType): { fr: readonly string[]; en: readonly string[] } | undefined {
+  return preset.authMethods?.find((m) => m.type === authType)?.guide;
+}
+
+/** The service account's email in a key file's text, or null when it is not a service account key. */
+export function keyFileEmail(text: string): string | null {
+  try {
+    const key = JSON.parse(text) as { type?: unknown; client_email?: unknown; private_key?: unknown };
+    return key.type === 'service_account' && typeof key.client_email === 'string' && typeof key.private_key === 'string' ? key.client_email : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the stored application secret (or key) can be kept: same method, application, mailbox and server. */
+export function storedSecretUsable(form: RelayForm, relay: Relay | null): boolean {
+  if (!relay || relay.auth.type !== form.authType) return false;
+  const sameServer = sameHost(form.host, relay.host) && Number(form.port) === relay.port && form.username.trim() === relay.username;
+  if (relay.auth.type === 'oauth2-microsoft') {
+    return sameServer && relay.auth.hasClientSecret && relay.auth.tenantId === form.tenantId.trim() && relay.auth.clientId === form.clientId.trim();
+  }
+  return relay.auth.type === 'oauth2-google' && sameServer && relay.auth.hasPrivateKey;
 }
 
 /** Host chosen among a provider's servers: some servers have their own port (OVHcloud). */
@@ -121,8 +173,18 @@ export function validate(form: RelayForm, relay: Relay | null): FormErrors {
   const port = Number(form.port);
   if (!/^\d+$/.test(form.port.trim()) || port < 1 || port > 65535) errors.port = 'validation.portInvalid';
   if (form.username.trim() === '') errors.username = 'validation.required';
-  if (form.password === '' && !storedPasswordUsable(form, relay)) {
+  else if (form.authType !== 'password' && !looksLikeEmail(form.username)) errors.username = 'validation.email';
+  if (form.authType === 'password' && form.password === '' && !storedPasswordUsable(form, relay)) {
     errors.password = relay?.hasPassword ? 'validation.passwordAgain' : 'validation.required';
+  }
+  if (form.authType === 'oauth2-microsoft') {
+    if (form.tenantId.trim() === '') errors.tenantId = 'validation.required';
+    if (form.clientId.trim() === '') errors.clientId = 'validation.required';
+    if (form.clientSecret.trim() === '' && !storedSecretUsable(form, relay)) errors.clientSecret = relay?.auth.type === 'oauth2-microsoft' ? 'validation.secretAgain' : 'validation.required';
+  }
+  if (form.authType === 'oauth2-google') {
+    if (form.serviceAccountKey !== '' && keyFileEmail(form.serviceAccountKey) === null) errors.serviceAccountKey = 'validation.keyFile';
+    else if (form.serviceAccountKey === '' && !storedSecretUsable(form, relay)) errors.serviceAccountKey = 'validation.required';
   }
   if (form.fromEmail.trim() === '') errors.fromEmail = 'validation.required';
   else if (!looksLikeEmail(form.fromEmail)) errors.fromEmail = 'validation.email';
@@ -139,8 +201,7 @@ export function toInput(form: RelayForm): RelayInput {
     host: form.host.trim(),
     port: Number(form.port),
     security: form.security,
-    username: form.username.trim(),
-    ...(form.password !== '' ? { password: form.password } : {}),
+    ...signIn(form),
     fromEmail: form.fromEmail.trim(),
     fromName: form.fromName.trim(),
     replyTo: form.replyTo.trim() === '' ? null : form.replyTo.trim(),
@@ -149,9 +210,33 @@ export function toInput(form: RelayForm): RelayInput {
   };
 }
 
-/** Whether the form differs from what is saved (a typed password counts as a change). */
+/** The sign-in part of the PUT body: username and password, or the `auth` object (secrets only when typed). */
+function signIn(form: RelayForm): Pick<RelayInput, 'username' | 'password' | 'auth'> {
+  const user = form.username.trim();
+  switch (form.authType) {
+    case 'oauth2-microsoft':
+      return {
+        auth: {
+          type: 'oauth2-microsoft',
+          tenantId: form.tenantId.trim(),
+          clientId: form.clientId.trim(),
+          user,
+          ...(form.clientSecret.trim() !== '' ? { clientSecret: form.clientSecret.trim() } : {}),
+          clientSecretExpiresAt: form.clientSecretExpiresAt === '' ? null : form.clientSecretExpiresAt,
+        },
+      };
+    case 'oauth2-google':
+      return { auth: { type: 'oauth2-google', user, ...(form.serviceAccountKey !== '' ? { serviceAccountKey: form.serviceAccountKey } : {}) } };
+    default:
+      return { username: user, ...(form.password !== '' ? { password: form.password } : {}) };
+  }
+}
+
+const WRITE_ONLY: readonly FormField[] = ['password', 'clientSecret', 'serviceAccountKey'];
+
+/** Whether the form differs from what is saved (a typed password, secret or key counts as a change). */
 export function isDirty(form: RelayForm, relay: Relay | null): boolean {
   if (!relay) return true;
   const saved = formFromRelay(relay);
-  return (Object.keys(saved) as FormField[]).some((key) => (key === 'password' ? form.password !== '' : form[key] !== saved[key]));
+  return (Object.keys(saved) as FormField[]).some((key) => (WRITE_ONLY.includes(key) ? form[key] !== '' : form[key] !== saved[key]));
 }
