@@ -6,11 +6,9 @@
 // preset's fixed host there), verifying every XOAUTH2 string with the token server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addMember } from '../support/actors.ts';
+import { chromiumMissing, ensureWebBuilt, launchChromium } from '../support/browser.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { fakeResolver, setCustomSmtp } from '../support/relays.ts';
 import { startSmtpFixture, type SmtpFixture } from '../support/smtp-fixture.ts';
@@ -18,36 +16,11 @@ import { TEST_CA } from '../support/tls.ts';
 import { startTokenServer, type TokenServer } from '../support/token-server.ts';
 import { systemClock } from '../../src/clock.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ORG = 'lycee';
 const MAILBOX = 'formation@lycee.test';
 const APP = { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: '00001111-aaaa-2222-bbbb-3333cccc4444', clientSecret: 'Qx8~Valeur.du-secret_UI~9', mailboxes: [MAILBOX] };
 const OWNER = { id: 'owner-ui', email: 'owner@lycee.test', name: 'Odile Roux', password: 'owner-password-2' };
 
-function chromiumMissing(): string | false {
-  if (fs.existsSync(CHROMIUM)) return false;
-  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
-  if (process.env.CI) throw new Error(`${reason}; the browser tests are required in CI`);
-  return reason;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureWebBuilt(): void {
-  const index = path.join(ROOT, 'web/dist/index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'web/src')), fs.statSync(path.join(ROOT, 'web/index.html')).mtimeMs);
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  const built = spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(built.status, 0, 'npm run build:web failed');
-}
 
 describe('app sign-in in the settings UI (Chromium)', { skip: chromiumMissing() }, () => {
   let tokens: TokenServer;
@@ -87,7 +60,7 @@ describe('app sign-in in the settings UI (Chromium)', { skip: chromiumMissing() 
     await setCustomSmtp(t, ORG, true);
     await addMember(t.app.relais, ORG, OWNER.id, 'owner', OWNER);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1180, height: 900 }, locale: 'fr-FR' });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();

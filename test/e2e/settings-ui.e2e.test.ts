@@ -14,20 +14,18 @@
 // Addresses 127.0.0.31-40 are this file's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addMember } from '../support/actors.ts';
+import { chromiumMissing, ensureWebBuilt, launchChromium, ROOT } from '../support/browser.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { fakeResolver } from '../support/relays.ts';
 import { startSmtpFixture, type SmtpFixture } from '../support/smtp-fixture.ts';
 import { TEST_CA } from '../support/tls.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 
 const ORG = 'ecole';
@@ -36,30 +34,6 @@ const CREDENTIALS = { username: 'formation@ecole.test', password: 'Bon-Mot-de-pa
 const OWNER = { id: 'owner-1', email: 'owner@ecole.test', name: 'Olivia Martin', password: 'owner-password-1' };
 const ADMIN = { id: 'admin-1', email: 'admin@ecole.test', name: 'Adam Petit', password: 'admin-password-1' };
 
-function chromiumMissing(): string | false {
-  if (fs.existsSync(CHROMIUM)) return false;
-  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
-  if (process.env.CI) throw new Error(`${reason}; the browser tests are required in CI`);
-  return reason;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds web/dist when it is missing or older than the sources (npm test builds it first anyway). */
-function ensureWebBuilt(): void {
-  const index = path.join(ROOT, 'web/dist/index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'web/src')), fs.statSync(path.join(ROOT, 'web/index.html')).mtimeMs);
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  const built = spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(built.status, 0, 'npm run build:web failed');
-}
 
 const skip = chromiumMissing();
 
@@ -109,10 +83,7 @@ describe('settings UI in Chromium', { skip }, () => {
     await addMember(t.app.relais, ORG, OWNER.id, 'owner', OWNER);
     await addMember(t.app.relais, ORG, ADMIN.id, 'admin', ADMIN);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
