@@ -2,6 +2,7 @@
 // per interval and never the last line. Every reply keeps the client's idle timeouts happy,
 // so only an overall deadline ends the session. smtp-server cannot misbehave this way.
 import net from 'node:net';
+import { listen } from './listen.ts';
 
 export interface DripServerOptions {
   host?: string; // default '127.0.0.1'
@@ -51,18 +52,11 @@ export async function startDripServer(options: DripServerOptions = {}): Promise<
       }, intervalMs);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as net.AddressInfo;
+  const port = await listen(server, host, options.port);
 
   return {
     host,
-    port: address.port,
+    port,
     get connections() {
       return connections;
     },
@@ -73,7 +67,7 @@ export async function startDripServer(options: DripServerOptions = {}): Promise<
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           closedWaiters.delete(check);
-          reject(new Error(`drip server ${host}:${address.port}: ${sockets.size} connection(s) still open, expected at most ${n}`));
+          reject(new Error(`drip server ${host}:${port}: ${sockets.size} connection(s) still open, expected at most ${n}`));
         }, timeoutMs);
         function check() {
           if (sockets.size > n) return;

@@ -1,6 +1,7 @@
 // A TCP server that is not an SMTP server (SSH, HTTP…), for owners who typed the wrong
 // port: Relais must report "not an SMTP server" and never show what the other side said.
 import net from 'node:net';
+import { listen } from './listen.ts';
 
 /** What OpenSSH sends as soon as a client connects. */
 export const SSH_BANNER = 'SSH-2.0-OpenSSH_9.6\r\n';
@@ -46,18 +47,11 @@ export async function startNonSmtpServer(options: NonSmtpServerOptions = {}): Pr
       received += chunk.toString('latin1');
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as net.AddressInfo;
+  const port = await listen(server, host, options.port);
 
   return {
     host,
-    port: address.port,
+    port,
     get connections() {
       return connections;
     },
