@@ -87,6 +87,11 @@ const MATRIX: Record<string, Case> = {
     }),
     expect: organization(200, OWNERS),
   },
+  'POST /v1/organizations/:orgId/smtp-relay/connect': {
+    url: '/v1/organizations/acme/smtp-relay/connect',
+    payload: () => ({ provider: 'google' }),
+    expect: organization(200, OWNERS),
+  },
   'DELETE /v1/organizations/:orgId/smtp-relay': { url: '/v1/organizations/acme/smtp-relay', expect: organization(204, OWNERS) },
   // Provider data for any signed-in caller.
   'GET /v1/smtp-presets': {
@@ -132,7 +137,7 @@ for (const dialect of await dialects()) {
     let send: Awaited<ReturnType<typeof rawClient>>;
 
     before(async () => {
-      t = await createTestApp({ dialect });
+      t = await createTestApp({ dialect, env: { RELAIS_OAUTH_GOOGLE_CLIENT_ID: 'matrix-app', RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: 'matrix-secret' } });
       const { relais } = t.app;
       await relais.organizations.create({ id: 'acme', name: 'Acme' });
       await relais.organizations.create({ id: 'other', name: 'Other' });

@@ -243,6 +243,21 @@ export interface AttemptCountsTable {
   expires_at: number;
 }
 
+/** A "Connect with Microsoft / Google" authorization in progress (used once, short-lived). */
+export interface OAuthConnectStatesTable {
+  /** SHA-256 of the `state` sent to the provider, base64url. */
+  state_hash: string;
+  organization_id: string;
+  /** Who asked: `user:<id>` or `api_key:<id>`; the callback must come from the same person. */
+  requested_by: string;
+  provider: string;
+  code_verifier: string;
+  nonce: string;
+  login_hint: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -259,4 +274,5 @@ export interface Database {
   smtp_relays: SmtpRelaysTable;
   relay_sends: RelaySendsTable;
   attempt_counts: AttemptCountsTable;
+  oauth_connect_states: OAuthConnectStatesTable;
 }

@@ -1,0 +1,43 @@
+// HTTP: "Connect with Microsoft / Google" — POST /v1/organizations/{orgId}/smtp-relay/connect.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../api/access-control.ts';
+import { isValidAddress } from '../../outbox/message.ts';
+import type { Relais } from '../../relais.ts';
+import { organizationIdParam } from '../../tenants/organization.routes.ts';
+import { CONNECT_PROVIDERS } from './relay-connect.ts';
+
+const params = z.object({ orgId: organizationIdParam });
+
+export const connectBody = z.strictObject({
+  provider: z.enum(CONNECT_PROVIDERS),
+  /** The mailbox to suggest on the provider's sign-in page. */
+  loginHint: z
+    .string()
+    .max(254, 'must be at most 254 characters')
+    .refine((v) => !/[\r\n\0]/.test(v) && isValidAddress(v), { message: 'must be an email address such as formation@example.fr', params: { code: 'invalid_address' } })
+    .optional(),
+});
+
+export function relayConnectRoutes(relais: Relais): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/v1/organizations/:orgId/smtp-relay/connect',
+      {
+        config: { permission: 'relay:write' },
+        schema: {
+          tags: ['smtp relay'],
+          summary: 'Start "Connect with Microsoft / Google": the provider page where the owner signs in and consents',
+          description:
+            'Answers the provider authorization URL to open in the browser (authorization code with PKCE; a single-use state bound to this organization and person, valid 10 minutes). ' +
+            `The provider sends the browser back to ${'`${RELAIS_PUBLIC_URL}/oauth/callback`'}, which sets the relay's sign-in and returns to the settings page. ` +
+            'A provider the platform has not registered an application with answers `oauth_provider_not_configured`.',
+          params,
+          body: connectBody,
+          response: { 200: z.object({ authorizationUrl: z.string() }) },
+        },
+      },
+      async (request) => relais.relayConnect.start(request.params.orgId, request.body.provider, request.body.loginHint, actorOf(request)),
+    );
+  };
+}
