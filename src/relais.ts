@@ -218,7 +218,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     embed: new EmbedService(store.db, clock, sessions, secrets, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
     audit: new AuditService(store.db),
     relays,
-    relayConnect: new RelayConnect({ db: store.db, clock, oauth: config.oauth }),
+    relayConnect: new RelayConnect({ db: store.db, clock, oauth: config.oauth, relays }),
     relayPools,
     relayLimiter,
     relayHealth,

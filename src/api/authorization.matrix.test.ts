@@ -108,6 +108,8 @@ const MATRIX: Record<string, Case> = {
   },
   'GET /v1/sessions/current': { url: '/v1/sessions/current', expect: session(200) },
   'DELETE /v1/sessions/current': { url: '/v1/sessions/current', expect: session(204) },
+  // Outside /v1: the provider's redirect; an unknown state goes back to the settings page with its error, whoever asks.
+  'GET /oauth/callback': { url: '/oauth/callback?state=unknown&code=x', expect: everyone(303) },
   // Outside /v1 but it signs people in: an invalid token is refused whoever asks.
   'GET /embed': { url: '/embed?token=not-a-token', expect: everyone(401) },
 };

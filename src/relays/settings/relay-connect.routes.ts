@@ -2,12 +2,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../api/access-control.ts';
+import { authenticate } from '../../api/auth.ts';
+import type { Actor } from '../../tenants/actor.ts';
 import { isValidAddress } from '../../outbox/message.ts';
 import type { Relais } from '../../relais.ts';
 import { organizationIdParam } from '../../tenants/organization.routes.ts';
 import { CONNECT_PROVIDERS } from './relay-connect.ts';
 
 const params = z.object({ orgId: organizationIdParam });
+
+/** Where providers send the browser back: `${RELAIS_PUBLIC_URL}/oauth/callback`. */
+export const CONNECT_CALLBACK_PATH = '/oauth/callback';
+/** The settings page, which shows how the connection ended and runs the check at once. */
+const SETTINGS_PAGE = '/settings/emails/smtp';
 
 export const connectBody = z.strictObject({
   provider: z.enum(CONNECT_PROVIDERS),
@@ -38,6 +45,31 @@ export function relayConnectRoutes(relais: Relais): FastifyPluginAsyncZod {
         },
       },
       async (request) => relais.relayConnect.start(request.params.orgId, request.body.provider, request.body.loginHint, actorOf(request)),
+    );
+
+    // The provider sends the browser back here (outside /v1: a navigation, not an API call).
+    // Its URL carries a one-time code and state: never cached, never sent on as a Referer.
+    app.get(
+      CONNECT_CALLBACK_PATH,
+      {
+        config: { noStore: true },
+        helmet: { referrerPolicy: { policy: 'no-referrer' } },
+        schema: {
+          hide: true,
+          querystring: z.object({ state: z.string().max(200).optional(), code: z.string().max(4096).optional(), error: z.string().max(200).optional() }),
+        },
+      },
+      async (request, reply) => {
+        let caller: Actor | undefined;
+        try {
+          caller = await authenticate(relais, request);
+        } catch {
+          caller = undefined;
+        }
+        const { outcome } = await relais.relayConnect.complete(request.query, caller);
+        const target = outcome === 'connected' ? `${SETTINGS_PAGE}?connect=connected` : `${SETTINGS_PAGE}?connect_error=${outcome}`;
+        return reply.redirect(target, 303);
+      },
     );
   };
 }

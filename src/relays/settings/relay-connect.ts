@@ -16,7 +16,13 @@ import type { ConnectApplication, Config } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../store/store.ts';
 import type { Actor } from '../../tenants/actor.ts';
-import { insertConnectState } from './relay-connect.repository.ts';
+import { ConnectError, exchangeCode, remoteKeys } from '../../smtp/oauth/connected-tokens.ts';
+import { findOrganization, recordAudit } from '../../tenants/tenants.ts';
+import type { JWTVerifyGetKey } from 'jose';
+import type { PresetId } from './presets.ts';
+import { findPreset } from './presets.ts';
+import { insertConnectState, takeConnectState } from './relay-connect.repository.ts';
+import type { RelayService } from './relay.service.ts';
 
 export type ConnectProvider = 'microsoft' | 'google';
 export const CONNECT_PROVIDERS = ['microsoft', 'google'] as const;
@@ -36,7 +42,21 @@ export interface ConnectDeps {
   db: Db;
   clock: Clock;
   oauth: ConnectConfig;
+  relays: RelayService;
 }
+
+/** How a callback ended: the settings page shows `code`'s message (FR/EN), never a provider's raw error. */
+export type ConnectOutcome =
+  | 'connected'
+  | 'oauth_state_invalid'
+  | 'oauth_state_expired'
+  | 'oauth_state_mismatch'
+  | 'oauth_consent_refused'
+  | 'oauth_account_mismatch'
+  | ConnectError['code'];
+
+/** Microsoft's tenant of personal accounts (Outlook.com, Hotmail). */
+const MICROSOFT_CONSUMER_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 /** The endpoints of a provider, all from the operator's configuration. */
 export function providerEndpoints(provider: ConnectProvider, config: ConnectConfig) {
@@ -131,4 +151,102 @@ export class RelayConnect {
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return { authorizationUrl: url.toString() };
   }
+
+  private readonly keys = new Map<string, JWTVerifyGetKey>();
+
+  private keysOf(url: string): JWTVerifyGetKey {
+    let keys = this.keys.get(url);
+    if (!keys) {
+      keys = remoteKeys(url);
+      this.keys.set(url, keys);
+    }
+    return keys;
+  }
+
+  /**
+   * The provider's redirect (`GET /oauth/callback`): checks the state (known, unused, not
+   * expired, from the person who asked), exchanges the code with the PKCE verifier, verifies
+   * the ID token, and saves the relay signed in as the connected mailbox (refresh token sealed).
+   * `caller` is the browser's session, if any. Never throws for what a person can cause.
+   */
+  async complete(query: { state?: string; code?: string; error?: string }, caller: Actor | undefined): Promise<{ outcome: ConnectOutcome; organizationId?: string }> {
+    const { clock, db, oauth: config, relays } = this.deps;
+    if (!query.state) return { outcome: 'oauth_state_invalid' };
+    const state = await takeConnectState(db, hashState(query.state));
+    if (!state) return { outcome: 'oauth_state_invalid' };
+    const organizationId = state.organizationId;
+    if (clock.now() >= state.expiresAt) return { outcome: 'oauth_state_expired', organizationId };
+    if (state.requestedBy.startsWith('user:')) {
+      // The person who clicked Connect, in a session that may act for this organization.
+      const sameOrg = caller?.kind === 'user' && (caller.session.organizationId === null || caller.session.organizationId === organizationId);
+      if (!caller || caller.kind !== 'user' || `user:${caller.userId}` !== state.requestedBy || !sameOrg) return { outcome: 'oauth_state_mismatch' };
+    }
+    if (query.error !== undefined || !query.code) return { outcome: 'oauth_consent_refused', organizationId };
+    const application = config.connect[state.provider];
+    if (!application) return { outcome: 'oauth_state_invalid', organizationId };
+    const endpoints = providerEndpoints(state.provider, config);
+    let connected: { refreshToken: string; mailbox: string; claims: Record<string, unknown> };
+    try {
+      connected = await exchangeCode(
+        { provider: state.provider, clientId: application.clientId, clientSecret: application.clientSecret, tokenEndpoint: endpoints.token },
+        query.code,
+        config.connect.redirectUri,
+        state.codeVerifier,
+        {
+          jwks: this.keysOf(endpoints.jwks),
+          nonce: state.nonce,
+          issuer: (claims) =>
+            state.provider === 'microsoft'
+              ? typeof claims.tid === 'string' ? [`${config.microsoftAuthority}/${claims.tid}/v2.0`] : []
+              : [new URL(config.connect.googleAuthorizationUrl).origin, new URL(config.connect.googleAuthorizationUrl).host],
+        },
+        clock,
+      );
+    } catch (error) {
+      if (error instanceof ConnectError) return { outcome: error.code, organizationId };
+      throw error;
+    }
+    if (state.loginHint !== null && state.loginHint.toLowerCase() !== connected.mailbox) return { outcome: 'oauth_account_mismatch', organizationId };
+
+    const org = await findOrganization(db, organizationId);
+    if (!org) return { outcome: 'oauth_state_invalid' };
+    const { relay: existing } = await relays.find(organizationId);
+    const preset = findPreset(presetFor(state.provider, connected.claims, existing?.preset));
+    if (!preset?.host) throw new Error('connect presets have a fixed server');
+    const actor: Actor = caller ?? { kind: 'system', name: 'connect' };
+    const reconnect = existing?.auth.type === 'oauth2-connected' && existing.auth.provider === state.provider && existing.auth.user === connected.mailbox;
+    await relays.save(
+      organizationId,
+      {
+        preset: preset.id,
+        host: preset.host,
+        port: preset.port,
+        security: preset.security,
+        username: connected.mailbox,
+        password: connected.refreshToken,
+        auth: { type: 'oauth2-connected', provider: state.provider, user: connected.mailbox },
+        fromEmail: reconnect && existing ? existing.fromEmail : connected.mailbox,
+        fromName: existing?.fromName ?? org.name,
+        replyTo: existing?.replyTo ?? null,
+        fallbackPolicy: existing?.fallbackPolicy ?? 'fallback',
+        allowSelfSigned: false,
+      },
+      actor,
+    );
+    await recordAudit(db, {
+      organizationId,
+      actor,
+      action: reconnect ? 'relay.reconnected' : 'relay.connected',
+      target: 'smtp-relay',
+      details: { provider: state.provider, mailbox: connected.mailbox },
+      at: clock.now(),
+    });
+    return { outcome: 'connected', organizationId };
+  }
+}
+
+/** The preset of a connected mailbox: personal accounts (Outlook.com, Gmail) or organizations' (Microsoft 365, Google Workspace). */
+function presetFor(provider: ConnectProvider, claims: Record<string, unknown>, current: string | undefined): PresetId {
+  if (provider === 'microsoft') return claims.tid === MICROSOFT_CONSUMER_TENANT ? 'outlook' : current === 'outlook' ? 'outlook' : 'microsoft-365';
+  return typeof claims.hd === 'string' ? 'google-workspace' : current === 'google-workspace' ? 'google-workspace' : 'gmail';
 }
