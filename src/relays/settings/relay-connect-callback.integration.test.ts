@@ -68,6 +68,7 @@ for (const dialect of await dialects()) {
           RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL: provider.google.authorizationUrl,
           RELAIS_OAUTH_GOOGLE_TOKEN_URL: provider.google.tokenUrl,
           RELAIS_OAUTH_GOOGLE_JWKS_URL: provider.google.jwksUrl,
+          RELAIS_RELAY_FAILURE_THRESHOLD: '1',
         },
         deps: { clock, checkLimits: { perOrganization: 1000, perUser: 1000, windowMs: 3600_000 } },
       });
@@ -108,6 +109,8 @@ for (const dialect of await dialects()) {
     test('Microsoft: connect, consent, callback → connected mailbox, check passes, activate, delivered through XOAUTH2; the rotated refresh token is kept', async () => {
       provider.signInAs = 'formation@school.test';
       const earlier = new Set(provider.refreshTokens());
+      const spent = () => provider.tokenRequests.filter((r) => r.grant === 'refresh_token' && !r.ok).length;
+      const spentBefore = spent();
       const mine = () => provider.refreshTokens().filter((token) => !earlier.has(token));
       const back = await consentAt(await start('school', { provider: 'microsoft', loginHint: 'formation@school.test' }));
       const { res, location } = await callback(back);
@@ -145,12 +148,29 @@ for (const dialect of await dialects()) {
       assert.equal(second.record.status, 'sent', JSON.stringify(second.record));
       assert.equal(second.record.route, 'relay', 'not the platform sender: the relay still signs in');
       assert.equal(mine().length, 1);
-      assert.ok(!provider.tokenRequests.some((r) => r.grant === 'refresh_token' && !r.ok), 'never a spent refresh token');
+      assert.equal(spent(), spentBefore, 'never a spent refresh token');
 
       const audit = (await api('GET', '/v1/organizations/school/audit-log')).body;
       assert.match(audit, /relay\.connected/);
       for (const token of [firstRefresh, ...mine()]) assert.ok(!audit.includes(token));
       assertNoLeak(t.logs, firstRefresh);
+    });
+
+    test('authorization gone (invalid_grant): the relay is failing with "reconnect", and the owners get an alert with a one-click reconnect link', async () => {
+      provider.revokeAll();
+      clock.advance(2 * 3600_000);
+      const view = (await api('GET', '/v1/organizations/school/smtp-relay')).json();
+      t.app.relais.relayPools.release(view.id);
+      const sent = await send('school', 'Convocation 3');
+      assert.equal(sent.record.route, 'fallback', 'falls back to the platform sender');
+      const failing = (await api('GET', '/v1/organizations/school/smtp-relay?lang=fr')).json();
+      assert.equal(failing.status, 'failing');
+      assert.match(JSON.stringify(failing), /oauth-reconnect/);
+      assert.match(JSON.stringify(failing), /Reconnectez la boîte d’envoi/);
+      await t.app.relais.dispatcher.runOnce();
+      const alert = platform.messages.find((m) => m.parsed.text?.includes('settings/emails/smtp?reconnect=microsoft'));
+      assert.ok(alert, `an alert with the reconnect link: ${platform.messages.map((m) => m.parsed.subject).join(' | ')}`);
+      assert.match(alert.parsed.text ?? '', /https:\/\/relais\.example\.com\/settings\/emails\/smtp\?reconnect=microsoft/);
     });
 
     test('Google: a Gmail account connects as gmail on smtp.gmail.com, sender address the mailbox', async () => {

@@ -312,9 +312,9 @@ export class RelayService {
   async refreshConnected(relay: RelaySignIn): Promise<AccessToken> {
     const { auth } = relay;
     const oauth = this.deps.oauth;
-    if (auth.type !== 'oauth2-connected' || !oauth?.connect) throw new OAuthTokenError(`${auth.type === 'oauth2-connected' ? auth.provider : 'microsoft'} not_configured`);
+    if (auth.type !== 'oauth2-connected' || !oauth?.connect) throw new OAuthTokenError(`connected ${auth.type === 'oauth2-connected' ? auth.provider : 'microsoft'} not_configured`);
     const application = oauth.connect[auth.provider];
-    if (!application) throw new OAuthTokenError(`${auth.provider} not_configured`);
+    if (!application) throw new OAuthTokenError(`connected ${auth.provider} not_configured`);
     const endpoints = providerEndpoints(auth.provider, { microsoftAuthority: oauth.microsoftAuthority, googleTokenUrl: oauth.googleTokenUrl, connect: oauth.connect });
     const app = { provider: auth.provider, clientId: application.clientId, clientSecret: application.clientSecret, tokenEndpoint: endpoints.token };
     return this.deps.db.transaction().execute(async (tx) => {
@@ -326,7 +326,7 @@ export class RelayService {
         .where('version', '=', relay.version)
         .returning(['password_sealed', 'organization_id'])
         .executeTakeFirst();
-      if (!row) throw new OAuthTokenError(`${auth.provider} invalid_grant`);
+      if (!row) throw new OAuthTokenError(`connected ${auth.provider} relay_changed`);
       const refreshToken = this.deps.secrets.open(row.password_sealed, { organizationId: row.organization_id, relayId: relay.id, purpose: secretPurpose(auth) });
       const { access, refreshToken: rotated } = await refreshAccess(app, refreshToken, this.deps.clock);
       if (rotated !== null) {

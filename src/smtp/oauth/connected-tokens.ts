@@ -110,7 +110,11 @@ function mailboxOf(provider: OAuthProvider, claims: Record<string, unknown>): st
   return address(claims.email) ?? address(claims.preferred_username);
 }
 
-/** A new access token from `refreshToken`; `refreshToken` in the answer is the rotated one (or null: keep the old). */
+/**
+ * A new access token from `refreshToken`; errors are OAuthTokenError with the reason
+ * `connected <provider> <error>` (the classification table's `oauth-reconnect` on invalid_grant).
+ * `refreshToken` in the answer is the rotated one (or null: keep the old).
+ */
 export async function refreshAccess(app: ConnectedApplication, refreshToken: string, clock: Clock): Promise<{ access: AccessToken; refreshToken: string | null }> {
   const { as, client, options, auth } = parts(app);
   const requestedAt = clock.now();
@@ -118,12 +122,12 @@ export async function refreshAccess(app: ConnectedApplication, refreshToken: str
   try {
     response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options);
   } catch (error) {
-    throw new OAuthTokenError(`${app.provider} unreachable`, { cause: error });
+    throw new OAuthTokenError(`connected ${app.provider} unreachable`, { cause: error });
   }
   const answer = await readTokenResponse(response);
-  if (!answer.ok) throw new OAuthTokenError(`${app.provider} ${answer.error}`);
+  if (!answer.ok) throw new OAuthTokenError(`connected ${app.provider} ${answer.error}`);
   const { access_token: token, expires_in: expiresIn, refresh_token: rotated } = answer.body;
-  if (typeof token !== 'string') throw new OAuthTokenError(`${app.provider} unreachable`);
+  if (typeof token !== 'string') throw new OAuthTokenError(`connected ${app.provider} unreachable`);
   const lifetime = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 3600;
   return {
     access: { token, expiresAt: requestedAt + lifetime * 1000, provider: app.provider },
