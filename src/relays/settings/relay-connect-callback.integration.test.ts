@@ -72,7 +72,8 @@ for (const dialect of await dialects()) {
         },
         deps: { clock, checkLimits: { perOrganization: 1000, perUser: 1000, windowMs: 3600_000 } },
       });
-      for (const org of ['school', 'other', 'refusals']) await createOrganization(t, org);
+      for (const org of ['school', 'other', 'refusals', 'bye']) await createOrganization(t, org);
+      await addMember(t.app.relais, 'bye', 'u-owner', 'owner');
       await addMember(t.app.relais, 'school', 'u-owner', 'owner');
       await addMember(t.app.relais, 'refusals', 'u-owner', 'owner');
       await addMember(t.app.relais, 'other', 'u-other', 'owner');
@@ -233,6 +234,26 @@ for (const dialect of await dialects()) {
         assert.equal((await callback(back)).location, '/settings/emails/smtp?connect_error=oauth_id_token_invalid', JSON.stringify(claims));
       }
       assert.equal(await sealed('refusals'), before);
+    });
+
+    test('DELETE …/smtp-relay disconnects: the refresh token is revoked at Google and deleted here; the audit log says so, never the token', async () => {
+      provider.signInAs = 'accueil@gmail.test';
+      const earlier = new Set(provider.refreshTokens());
+      assert.equal((await callback(await consentAt(await start('bye', { provider: 'google' })))).location, '/settings/emails/smtp?connect=connected');
+      const [token] = provider.refreshTokens().filter((x) => !earlier.has(x));
+      assert.ok(token);
+      const res = await t.app.inject({ method: 'DELETE', url: '/v1/organizations/bye/smtp-relay', headers: t.auth });
+      assert.equal(res.statusCode, 204, res.body);
+      assert.ok(provider.revoked.includes(token), 'revoked at the provider');
+      assert.ok(!provider.refreshTokens().includes(token));
+      const row = await t.db.store.db.selectFrom('smtp_relays').select('id').where('organization_id', '=', 'bye').executeTakeFirst();
+      assert.equal(row, undefined);
+      const audit = (await api('GET', '/v1/organizations/bye/audit-log')).body;
+      assert.match(audit, /relay\.connected/);
+      assert.match(audit, /relay\.disconnected/);
+      assert.match(audit, /"revokedAtProvider":true/);
+      assert.ok(!audit.includes(token));
+      provider.signInAs = undefined;
     });
   });
 }

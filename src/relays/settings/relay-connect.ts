@@ -16,7 +16,7 @@ import type { ConnectApplication, Config } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../store/store.ts';
 import type { Actor } from '../../tenants/actor.ts';
-import { ConnectError, exchangeCode, remoteKeys } from '../../smtp/oauth/connected-tokens.ts';
+import { ConnectError, exchangeCode, remoteKeys, revokeRefreshToken } from '../../smtp/oauth/connected-tokens.ts';
 import { findOrganization, recordAudit } from '../../tenants/tenants.ts';
 import type { JWTVerifyGetKey } from 'jose';
 import type { PresetId } from './presets.ts';
@@ -74,7 +74,8 @@ export function providerEndpoints(provider: ConnectProvider, config: ConnectConf
     authorization: config.connect.googleAuthorizationUrl,
     token: config.googleTokenUrl,
     jwks: config.connect.googleJwksUrl,
-    revocation: `${new URL(config.googleTokenUrl).origin}/revoke`,
+    // Beside the token endpoint: https://oauth2.googleapis.com/revoke.
+    revocation: new URL('revoke', config.googleTokenUrl).toString(),
   };
 }
 
@@ -242,6 +243,43 @@ export class RelayConnect {
       at: clock.now(),
     });
     return { outcome: 'connected', organizationId };
+  }
+
+  /**
+   * Deletes the relay (DELETE …/smtp-relay, "Disconnect"); a connected mailbox's refresh token
+   * is deleted with it and revoked at the provider where it offers revocation (Google; Microsoft
+   * has no revocation endpoint for it). Revocation is best effort: the token is gone here anyway.
+   * Answers whether there was a relay.
+   */
+  async remove(organizationId: string, actor: Actor): Promise<boolean> {
+    const { relays, db, clock, oauth: config } = this.deps;
+    const { relay } = await relays.find(organizationId);
+    const connected = relay?.auth.type === 'oauth2-connected' ? relay.auth : undefined;
+    let refreshToken: string | undefined;
+    if (relay && connected) {
+      try {
+        refreshToken = relays.openPassword(relay);
+      } catch {
+        refreshToken = undefined;
+      }
+    }
+    const removed = await relays.remove(organizationId, actor);
+    if (!removed || !connected) return removed;
+    const endpoints = providerEndpoints(connected.provider, config);
+    const application = config.connect[connected.provider];
+    const revoked =
+      refreshToken !== undefined && application !== undefined && endpoints.revocation !== null
+        ? await revokeRefreshToken({ provider: connected.provider, ...application, tokenEndpoint: endpoints.token }, endpoints.revocation, refreshToken)
+        : false;
+    await recordAudit(db, {
+      organizationId,
+      actor,
+      action: 'relay.disconnected',
+      target: 'smtp-relay',
+      details: { provider: connected.provider, mailbox: connected.user, revokedAtProvider: revoked },
+      at: clock.now(),
+    });
+    return true;
   }
 }
 

@@ -134,3 +134,20 @@ export async function refreshAccess(app: ConnectedApplication, refreshToken: str
     refreshToken: typeof rotated === 'string' && rotated !== '' && rotated !== refreshToken ? rotated : null,
   };
 }
+
+/** Revokes `refreshToken` at the provider's revocation endpoint (RFC 7009); answers whether the provider confirmed. */
+export async function revokeRefreshToken(app: ConnectedApplication, revocationEndpoint: string, refreshToken: string): Promise<boolean> {
+  const { client, auth } = parts(app);
+  const as: oauth.AuthorizationServer = { issuer: new URL(revocationEndpoint).origin, revocation_endpoint: revocationEndpoint };
+  try {
+    const response = await oauth.revocationRequest(as, client, auth, refreshToken, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      [oauth.allowInsecureRequests]: revocationEndpoint.startsWith('http://'),
+      additionalParameters: { token_type_hint: 'refresh_token' },
+    });
+    await oauth.processRevocationResponse(response);
+    return true;
+  } catch {
+    return false;
+  }
+}
