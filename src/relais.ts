@@ -155,6 +155,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     metrics,
     onMessagesDue: wakeDispatchers,
   });
+  const relayConnect = new RelayConnect({ db: store.db, clock, oauth: config.oauth, relays });
   const relayNotices = new RelayNotices({
     db: store.db,
     clock,
@@ -187,6 +188,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       tick: async () => {
         const next = await relayHealth.tick();
         await relayNotices.tick().catch((error: unknown) => logger.error({ err: error }, 'could not send sign-in notices'));
+        await relayConnect.refreshIdle().catch((error: unknown) => logger.error({ err: error }, 'could not refresh idle connected mailboxes'));
         return next;
       },
       settled: () => relayHealth.settled(),
@@ -218,7 +220,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     embed: new EmbedService(store.db, clock, sessions, secrets, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
     audit: new AuditService(store.db),
     relays,
-    relayConnect: new RelayConnect({ db: store.db, clock, oauth: config.oauth, relays }),
+    relayConnect,
     relayPools,
     relayLimiter,
     relayHealth,

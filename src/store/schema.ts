@@ -197,6 +197,8 @@ export interface SmtpRelaysTable {
   probe_attempts: number;
   created_at: number;
   updated_at: number;
+  /** A connected mailbox: when its refresh token was last used (NULL: not since it was saved). */
+  connected_refreshed_at?: number | null;
 }
 
 export interface MessageRecipientsTable {

@@ -13,7 +13,7 @@ import { dialects } from '../../../test/support/databases.ts';
 import { startSmtpFixture, type SmtpFixture } from '../../../test/support/smtp-fixture.ts';
 import { assertNoLeak, createOrganization, createRelayTestApp, fakeResolver, type RelayTestApp } from '../../../test/support/relays.ts';
 import { ManualClock } from '../../clock.ts';
-import { CONNECT_STATE_TTL_MS } from './relay-connect.ts';
+import { CONNECT_STATE_TTL_MS, IDLE_REFRESH_MS } from './relay-connect.ts';
 
 const MICROSOFT = { clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'ms~platform.secret-value' };
 const GOOGLE = { clientId: '123-abc.apps.googleusercontent.com', clientSecret: 'GOCSPX-platform-secret' };
@@ -236,7 +236,32 @@ for (const dialect of await dialects()) {
       assert.equal(await sealed('refusals'), before);
     });
 
+    test('a connected mailbox idle for 30 days is refreshed before the provider forgets it (fake clock); a recently used one is left alone', async () => {
+      provider.signInAs = 'idle@school.test';
+      await createOrganization(t, 'idle');
+      await addMember(t.app.relais, 'idle', 'u-owner', 'owner');
+      const earlier = new Set(provider.refreshTokens());
+      assert.equal((await callback(await consentAt(await start('idle', { provider: 'microsoft' })))).location, '/settings/emails/smtp?connect=connected');
+      const [first] = provider.refreshTokens().filter((x) => !earlier.has(x));
+      assert.ok(first);
+      const idle = () => t.app.relais.relayConnect.refreshIdle(100);
+      // Other organizations' connected relays may be due as well: only this one's token is watched.
+      clock.advance(IDLE_REFRESH_MS - 60_000);
+      await idle();
+      assert.ok(provider.refreshTokens().includes(first), 'not yet idle for 30 days: untouched');
+      clock.advance(120_000);
+      assert.ok((await idle()) >= 1);
+      assert.ok(!provider.refreshTokens().includes(first), 'used, and rotated');
+      const [second] = provider.refreshTokens().filter((x) => !earlier.has(x));
+      assert.ok(second);
+      clock.advance(24 * 3600_000);
+      await idle();
+      assert.ok(provider.refreshTokens().includes(second), 'refreshed yesterday: left alone');
+      provider.signInAs = undefined;
+    });
+
     test('DELETE …/smtp-relay disconnects: the refresh token is revoked at Google and deleted here; the audit log says so, never the token', async () => {
+      owner = await sessionHeaders(t.app.relais, 'u-owner');
       provider.signInAs = 'accueil@gmail.test';
       const earlier = new Set(provider.refreshTokens());
       assert.equal((await callback(await consentAt(await start('bye', { provider: 'google' })))).location, '/settings/emails/smtp?connect=connected');

@@ -1,4 +1,5 @@
 // SQL of "Connect with Microsoft / Google" authorizations in progress (oauth_connect_states).
+import { sql } from 'kysely';
 import type { Executor } from '../../store/store.ts';
 
 export interface ConnectState {
@@ -47,4 +48,17 @@ export async function takeConnectState(db: Executor, stateHash: string): Promise
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
   };
+}
+
+/** Organizations whose connected mailbox's refresh token has not been used since `before` (oldest first). */
+export async function idleConnectedRelays(db: Executor, before: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('smtp_relays')
+    .select('organization_id')
+    .where('auth', 'like', '%"type":"oauth2-connected"%')
+    .where((eb) => eb(eb.fn.coalesce('connected_refreshed_at', 'updated_at'), '<', before))
+    .orderBy(sql`coalesce(connected_refreshed_at, updated_at)`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.organization_id);
 }

@@ -21,11 +21,17 @@ import { findOrganization, recordAudit } from '../../tenants/tenants.ts';
 import type { JWTVerifyGetKey } from 'jose';
 import type { PresetId } from './presets.ts';
 import { findPreset } from './presets.ts';
-import { insertConnectState, takeConnectState } from './relay-connect.repository.ts';
+import { idleConnectedRelays, insertConnectState, takeConnectState } from './relay-connect.repository.ts';
 import type { RelayService } from './relay.service.ts';
 
 export type ConnectProvider = 'microsoft' | 'google';
 export const CONNECT_PROVIDERS = ['microsoft', 'google'] as const;
+
+/**
+ * A connected mailbox not used for this long gets its refresh token used anyway, well before the
+ * provider's inactivity limit (Microsoft: 90 days), so that it never dies of silence.
+ */
+export const IDLE_REFRESH_MS = 30 * 24 * 3600_000;
 
 /** How long an owner has to consent at the provider. */
 export const CONNECT_STATE_TTL_MS = 10 * 60_000;
@@ -243,6 +249,27 @@ export class RelayConnect {
       at: clock.now(),
     });
     return { outcome: 'connected', organizationId };
+  }
+
+  /**
+   * Refreshes connected mailboxes idle for IDLE_REFRESH_MS (a few per call; the housekeeping
+   * tick calls it). A refusal is left to the next send or check to report. Answers how many
+   * were refreshed.
+   */
+  async refreshIdle(limit = 10): Promise<number> {
+    const { db, clock, relays } = this.deps;
+    let refreshed = 0;
+    for (const organizationId of await idleConnectedRelays(db, clock.now() - IDLE_REFRESH_MS, limit)) {
+      const { relay } = await relays.find(organizationId);
+      if (relay?.auth.type !== 'oauth2-connected') continue;
+      try {
+        await relays.refreshConnected(relay);
+        refreshed += 1;
+      } catch {
+        // Reported by the relay's next use (check, probe or send) with its explanation.
+      }
+    }
+    return refreshed;
   }
 
   /**

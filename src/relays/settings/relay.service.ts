@@ -329,13 +329,11 @@ export class RelayService {
       if (!row) throw new OAuthTokenError(`connected ${auth.provider} relay_changed`);
       const refreshToken = this.deps.secrets.open(row.password_sealed, { organizationId: row.organization_id, relayId: relay.id, purpose: secretPurpose(auth) });
       const { access, refreshToken: rotated } = await refreshAccess(app, refreshToken, this.deps.clock);
-      if (rotated !== null) {
-        await tx
-          .updateTable('smtp_relays')
-          .set({ password_sealed: this.seal(rotated, row.organization_id, relay.id, auth) })
-          .where('id', '=', relay.id)
-          .execute();
-      }
+      await tx
+        .updateTable('smtp_relays')
+        .set({ ...(rotated !== null ? { password_sealed: this.seal(rotated, row.organization_id, relay.id, auth) } : {}), connected_refreshed_at: this.deps.clock.now() })
+        .where('id', '=', relay.id)
+        .execute();
       return access;
     });
   }

@@ -2,7 +2,8 @@
 // request, found by the SHA-256 of its `state` (the state itself only travels in the browser),
 // bound to the organization and the person who asked, used once, expiring after minutes.
 // The PKCE verifier and the nonce are useless without the authorization code, which only the
-// provider's redirect carries.
+// provider's redirect carries. `connected_refreshed_at` is when a connected mailbox's refresh
+// token was last used: idle relays are refreshed before the provider's inactivity limit.
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -19,4 +20,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('oauth_connect_states_expiry').on('oauth_connect_states').column('expires_at').execute();
+  await db.schema.alterTable('smtp_relays').addColumn('connected_refreshed_at', 'bigint').execute();
 }
