@@ -185,6 +185,27 @@ for (const dialect of await dialects()) {
       assert.equal(view.fromEmail, 'prenom.nom@gmail.test');
     });
 
+    test('a PUT keeps the connected mailbox with auth { type: "oauth2-connected", user }; a relay never connected is told to connect', async () => {
+      const view = (await api('GET', '/v1/organizations/refusals/smtp-relay')).json();
+      const body = {
+        preset: view.preset,
+        host: view.host,
+        port: view.port,
+        security: view.security,
+        fromEmail: view.fromEmail,
+        fromName: 'Accueil',
+        fallbackPolicy: 'hold',
+        auth: { type: 'oauth2-connected', user: view.auth.user },
+      };
+      const kept = await t.app.inject({ method: 'PUT', url: '/v1/organizations/refusals/smtp-relay', headers: t.auth, payload: body });
+      assert.equal(kept.statusCode, 200, kept.body);
+      assert.deepEqual(kept.json().auth, view.auth);
+      assert.equal(kept.json().fromName, 'Accueil');
+      const never = await t.app.inject({ method: 'PUT', url: '/v1/organizations/other/smtp-relay', headers: t.auth, payload: body });
+      assert.equal(never.statusCode, 422, never.body);
+      assert.equal(never.json().error.code, 'oauth_connect_required');
+    });
+
     test('a state is used once: the replayed callback is refused (oauth_state_invalid)', async () => {
       provider.signInAs = undefined;
       const back = await consentAt(await start('refusals', { provider: 'microsoft' }));
