@@ -201,6 +201,11 @@ for (const dialect of await dialects()) {
       assert.equal(kept.statusCode, 200, kept.body);
       assert.deepEqual(kept.json().auth, view.auth);
       assert.equal(kept.json().fromName, 'Accueil');
+      // A check of unsaved settings keeping the connection signs in with the saved refresh token.
+      const { fallbackPolicy: _policy, fromName: _name, ...settings } = body;
+      const check = await api('POST', '/v1/organizations/refusals/smtp-relay/check', { toEmail: view.auth.user, settings });
+      assert.equal(check.statusCode, 200, check.body);
+      assert.equal(check.json().report.passed, true, check.body);
       const never = await t.app.inject({ method: 'PUT', url: '/v1/organizations/other/smtp-relay', headers: t.auth, payload: body });
       assert.equal(never.statusCode, 422, never.body);
       assert.equal(never.json().error.code, 'oauth_connect_required');

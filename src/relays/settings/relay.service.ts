@@ -296,6 +296,14 @@ export class RelayService {
     return relayAuthenticator({ id: 'unsaved', version: 0, username, auth }, secret, { ...oauth, tokens }, this.deps.clock);
   }
 
+  /** A check of unsaved settings keeping the saved connected mailbox: its refresh token (rotations saved), access tokens of its own. */
+  unsavedConnectedAuthenticator(relay: Relay): SmtpAuthenticator {
+    const oauth = this.deps.oauth;
+    if (!oauth) throw new Error('OAuth2 sign-in is not configured in this process');
+    const tokens = new OAuthTokenCache(this.deps.clock);
+    return relayAuthenticator(relay, '', { ...oauth, tokens, connected: (r) => this.refreshConnected(r) }, this.deps.clock);
+  }
+
   /** OAuth2 relays: signs in with XOAUTH2, tokens from the cache of this relay version. Password relays: undefined. */
   authenticator(relay: Relay): SmtpAuthenticator | undefined {
     if (!isOAuth(relay.auth)) return undefined;
