@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { connectLines } from './cli/start.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 test('defaults give the embedded SQLite setup', () => {
@@ -79,9 +80,42 @@ test('the overall deadline of a relay transaction: 120 s by default, validated l
 });
 
 test('OAuth2 token endpoints: the public ones by default, http:// allowed for operators (sovereign clouds, tests), never a query', () => {
-  assert.deepEqual(loadConfig({}).oauth, { microsoftAuthority: 'https://login.microsoftonline.com', googleTokenUrl: 'https://oauth2.googleapis.com/token' });
+  const { microsoftAuthority, googleTokenUrl } = loadConfig({}).oauth;
+  assert.deepEqual({ microsoftAuthority, googleTokenUrl }, { microsoftAuthority: 'https://login.microsoftonline.com', googleTokenUrl: 'https://oauth2.googleapis.com/token' });
   const local = loadConfig({ RELAIS_OAUTH_MICROSOFT_AUTHORITY: 'http://127.0.0.1:8080/ms/', RELAIS_OAUTH_GOOGLE_TOKEN_URL: 'http://127.0.0.1:8080/token' }).oauth;
-  assert.deepEqual(local, { microsoftAuthority: 'http://127.0.0.1:8080/ms', googleTokenUrl: 'http://127.0.0.1:8080/token' });
+  assert.deepEqual([local.microsoftAuthority, local.googleTokenUrl], ['http://127.0.0.1:8080/ms', 'http://127.0.0.1:8080/token']);
   assert.throws(() => loadConfig({ RELAIS_OAUTH_GOOGLE_TOKEN_URL: 'ftp://example.org/token' }), /RELAIS_OAUTH_GOOGLE_TOKEN_URL must be an http/);
   assert.throws(() => loadConfig({ RELAIS_OAUTH_MICROSOFT_AUTHORITY: 'https://login.example/?x=1' }), /RELAIS_OAUTH_MICROSOFT_AUTHORITY must be an http/);
+});
+
+test('Connect with Microsoft / Google: offered only with both client id and secret; Google endpoints by default; redirect URI from the public URL', () => {
+  const none = loadConfig({}).oauth.connect;
+  assert.equal(none.microsoft, undefined);
+  assert.equal(none.google, undefined);
+  assert.equal(none.googleAuthorizationUrl, 'https://accounts.google.com/o/oauth2/v2/auth');
+  assert.equal(none.googleJwksUrl, 'https://www.googleapis.com/oauth2/v3/certs');
+  assert.equal(none.redirectUri, 'http://localhost:8080/oauth/callback');
+  const both = loadConfig({
+    RELAIS_PUBLIC_URL: 'https://relais.example.com/',
+    RELAIS_OAUTH_MICROSOFT_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+    RELAIS_OAUTH_MICROSOFT_CLIENT_SECRET: 'ms-secret',
+    RELAIS_OAUTH_GOOGLE_CLIENT_ID: '123-abc.apps.googleusercontent.com',
+    RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: 'g-secret',
+    RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL: 'http://127.0.0.1:9000/auth',
+    RELAIS_OAUTH_GOOGLE_JWKS_URL: 'http://127.0.0.1:9000/jwks',
+  }).oauth.connect;
+  assert.deepEqual(both.microsoft, { clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'ms-secret' });
+  assert.deepEqual(both.google, { clientId: '123-abc.apps.googleusercontent.com', clientSecret: 'g-secret' });
+  assert.equal(both.googleAuthorizationUrl, 'http://127.0.0.1:9000/auth');
+  assert.equal(both.googleJwksUrl, 'http://127.0.0.1:9000/jwks');
+  assert.equal(both.redirectUri, 'https://relais.example.com/oauth/callback');
+  assert.throws(() => loadConfig({ RELAIS_OAUTH_GOOGLE_CLIENT_ID: 'abc' }), /RELAIS_OAUTH_GOOGLE_CLIENT_ID and RELAIS_OAUTH_GOOGLE_CLIENT_SECRET go together/);
+  assert.throws(() => loadConfig({ RELAIS_OAUTH_MICROSOFT_CLIENT_SECRET: 'x' }), /RELAIS_OAUTH_MICROSOFT_CLIENT_ID and RELAIS_OAUTH_MICROSOFT_CLIENT_SECRET go together/);
+  assert.throws(() => loadConfig({ RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL: 'javascript:alert(1)' }), /RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL must be an http/);
+});
+
+test('start-up prints the redirect URI to register when a provider is configured', () => {
+  assert.deepEqual(connectLines(loadConfig({})), []);
+  const lines = connectLines(loadConfig({ RELAIS_PUBLIC_URL: 'https://relais.example.com', RELAIS_OAUTH_GOOGLE_CLIENT_ID: 'g', RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: 's' }));
+  assert.deepEqual(lines, ['Connect with Google: redirect URI to register with the provider: https://relais.example.com/oauth/callback']);
 });

@@ -127,6 +127,12 @@ const envSchema = z.object({
   RELAIS_RELAY_SEND_TIMEOUT_SECONDS: seconds.default(120),
   RELAIS_OAUTH_MICROSOFT_AUTHORITY: endpointUrl.default('https://login.microsoftonline.com'),
   RELAIS_OAUTH_GOOGLE_TOKEN_URL: endpointUrl.default('https://oauth2.googleapis.com/token'),
+  RELAIS_OAUTH_MICROSOFT_CLIENT_ID: z.string().regex(/^[\w.-]{1,200}$/, 'must be the application (client) id').optional(),
+  RELAIS_OAUTH_MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+  RELAIS_OAUTH_GOOGLE_CLIENT_ID: z.string().regex(/^[\w.-]{1,200}$/, 'must be the OAuth client id').optional(),
+  RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL: endpointUrl.default('https://accounts.google.com/o/oauth2/v2/auth'),
+  RELAIS_OAUTH_GOOGLE_JWKS_URL: endpointUrl.default('https://www.googleapis.com/oauth2/v3/certs'),
 });
 
 export interface Config {
@@ -168,7 +174,29 @@ export interface Config {
    */
   readonly relaySendTimeoutMs: number;
   /** Token endpoints of OAuth2 app sign-in (operator configuration, never taken from a relay's settings). */
-  readonly oauth: { readonly microsoftAuthority: string; readonly googleTokenUrl: string };
+  readonly oauth: {
+    readonly microsoftAuthority: string;
+    readonly googleTokenUrl: string;
+    /**
+     * "Connect with Microsoft / Google": the platform's registered applications (a provider
+     * without one is not offered) and Google's authorization and signing-key endpoints.
+     * Microsoft's endpoints all derive from the authority.
+     */
+    readonly connect: {
+      readonly microsoft: ConnectApplication | undefined;
+      readonly google: ConnectApplication | undefined;
+      readonly googleAuthorizationUrl: string;
+      readonly googleJwksUrl: string;
+      /** `${publicUrl}/oauth/callback`, to register with each provider. */
+      readonly redirectUri: string;
+    };
+  };
+}
+
+/** An OAuth application the platform registered with a provider (authorization code + PKCE). */
+export interface ConnectApplication {
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -196,6 +224,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.success && parsed.data.RELAIS_SECRET_KEY_PREVIOUS && !parsed.data.RELAIS_SECRET_KEY) {
     problems.push('RELAIS_SECRET_KEY_PREVIOUS is set without RELAIS_SECRET_KEY: set the new key in RELAIS_SECRET_KEY and keep only former keys here');
   }
+  if (parsed.success) {
+    for (const provider of ['MICROSOFT', 'GOOGLE'] as const) {
+      const id = parsed.data[`RELAIS_OAUTH_${provider}_CLIENT_ID`];
+      const secret = parsed.data[`RELAIS_OAUTH_${provider}_CLIENT_SECRET`];
+      if ((id === undefined) !== (secret === undefined)) {
+        problems.push(`RELAIS_OAUTH_${provider}_CLIENT_ID and RELAIS_OAUTH_${provider}_CLIENT_SECRET go together: set both to offer "Connect with ${provider === 'MICROSOFT' ? 'Microsoft' : 'Google'}", or neither`);
+      }
+    }
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const demo = overrides.demo ?? e.RELAIS_DEMO;
@@ -205,10 +242,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbUrl && /^postgres/.test(dbUrl)
       ? { kind: 'postgres', url: dbUrl }
       : { kind: 'sqlite', file: dbUrl ? path.resolve(dbUrl.replace(/^sqlite:/, '')) : path.join(dataDir, 'relais.db') };
+  const publicUrl = (e.RELAIS_PUBLIC_URL ?? `http://localhost:${e.RELAIS_PORT}`).replace(/\/$/, '');
+  const application = (clientId: string | undefined, clientSecret: string | undefined) =>
+    clientId !== undefined && clientSecret !== undefined ? Object.freeze({ clientId, clientSecret }) : undefined;
   return Object.freeze({
     port: e.RELAIS_PORT,
     host: e.RELAIS_HOST,
-    publicUrl: (e.RELAIS_PUBLIC_URL ?? `http://localhost:${e.RELAIS_PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir,
     database,
     secretKey: e.RELAIS_SECRET_KEY,
@@ -234,6 +274,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     frameAncestors: Object.freeze([...e.RELAIS_FRAME_ANCESTORS]),
     relaySendTimeoutMs: Math.round(e.RELAIS_RELAY_SEND_TIMEOUT_SECONDS * 1000),
-    oauth: Object.freeze({ microsoftAuthority: e.RELAIS_OAUTH_MICROSOFT_AUTHORITY, googleTokenUrl: e.RELAIS_OAUTH_GOOGLE_TOKEN_URL }),
+    oauth: Object.freeze({
+      microsoftAuthority: e.RELAIS_OAUTH_MICROSOFT_AUTHORITY,
+      googleTokenUrl: e.RELAIS_OAUTH_GOOGLE_TOKEN_URL,
+      connect: Object.freeze({
+        microsoft: application(e.RELAIS_OAUTH_MICROSOFT_CLIENT_ID, e.RELAIS_OAUTH_MICROSOFT_CLIENT_SECRET),
+        google: application(e.RELAIS_OAUTH_GOOGLE_CLIENT_ID, e.RELAIS_OAUTH_GOOGLE_CLIENT_SECRET),
+        googleAuthorizationUrl: e.RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL,
+        googleJwksUrl: e.RELAIS_OAUTH_GOOGLE_JWKS_URL,
+        redirectUri: `${publicUrl}/oauth/callback`,
+      }),
+    }),
   });
 }

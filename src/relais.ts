@@ -35,6 +35,7 @@ import { OrganizationService } from './tenants/organization.service.ts';
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from './tenants/session.ts';
 import { SessionService } from './tenants/session.service.ts';
 import { OAuthTokenCache } from './smtp/oauth/token-cache.ts';
+import { RelayConnect } from './relays/settings/relay-connect.ts';
 import { RelayNotices } from './relays/health/relay-notices.ts';
 
 export interface RelaisDeps {
@@ -69,6 +70,8 @@ export interface Relais {
   embed: EmbedService;
   audit: AuditService;
   relays: RelayService;
+  /** "Connect with Microsoft / Google": authorization requests and their callback. */
+  relayConnect: RelayConnect;
   /** Connection pools to organizations' relays, one per relay version. */
   relayPools: RelayPools;
   /** Sending slots and rate windows of each relay. */
@@ -152,6 +155,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     metrics,
     onMessagesDue: wakeDispatchers,
   });
+  const relayConnect = new RelayConnect({ db: store.db, clock, oauth: config.oauth, relays });
   const relayNotices = new RelayNotices({
     db: store.db,
     clock,
@@ -184,6 +188,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       tick: async () => {
         const next = await relayHealth.tick();
         await relayNotices.tick().catch((error: unknown) => logger.error({ err: error }, 'could not send sign-in notices'));
+        await relayConnect.refreshIdle().catch((error: unknown) => logger.error({ err: error }, 'could not refresh idle connected mailboxes'));
         return next;
       },
       settled: () => relayHealth.settled(),
@@ -215,6 +220,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     embed: new EmbedService(store.db, clock, sessions, secrets, { publicUrl: config.publicUrl, ttlMs: auth.embedTokenTtlMs }),
     audit: new AuditService(store.db),
     relays,
+    relayConnect,
     relayPools,
     relayLimiter,
     relayHealth,

@@ -14,6 +14,7 @@ import { auditRoutes } from '../tenants/audit.routes.ts';
 import { messageRoutes } from '../outbox/message.routes.ts';
 import { eventRoutes } from '../outbox/event.routes.ts';
 import { relayRoutes } from '../relays/settings/relay.routes.ts';
+import { relayConnectRoutes } from '../relays/settings/relay-connect.routes.ts';
 import { relayCheckRoutes } from '../relays/settings/relay-check.routes.ts';
 import type { CheckLimits } from '../relays/settings/check-budget.ts';
 import { registerAccessControl } from './access-control.ts';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(messageRoutes(relais));
   await app.register(eventRoutes(relais));
   await app.register(relayRoutes(relais));
+  await app.register(relayConnectRoutes(relais));
   await app.register(relayCheckRoutes(relais, deps.checkLimits));
   if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
   if (sendIndex) await app.register(webRoutes());

@@ -87,6 +87,11 @@ const MATRIX: Record<string, Case> = {
     }),
     expect: organization(200, OWNERS),
   },
+  'POST /v1/organizations/:orgId/smtp-relay/connect': {
+    url: '/v1/organizations/acme/smtp-relay/connect',
+    payload: () => ({ provider: 'google' }),
+    expect: organization(200, OWNERS),
+  },
   'DELETE /v1/organizations/:orgId/smtp-relay': { url: '/v1/organizations/acme/smtp-relay', expect: organization(204, OWNERS) },
   // Provider data for any signed-in caller.
   'GET /v1/smtp-presets': {
@@ -103,6 +108,8 @@ const MATRIX: Record<string, Case> = {
   },
   'GET /v1/sessions/current': { url: '/v1/sessions/current', expect: session(200) },
   'DELETE /v1/sessions/current': { url: '/v1/sessions/current', expect: session(204) },
+  // Outside /v1: the provider's redirect; an unknown state goes back to the settings page with its error, whoever asks.
+  'GET /oauth/callback': { url: '/oauth/callback?state=unknown&code=x', expect: everyone(303) },
   // Outside /v1 but it signs people in: an invalid token is refused whoever asks.
   'GET /embed': { url: '/embed?token=not-a-token', expect: everyone(401) },
 };
@@ -132,7 +139,7 @@ for (const dialect of await dialects()) {
     let send: Awaited<ReturnType<typeof rawClient>>;
 
     before(async () => {
-      t = await createTestApp({ dialect });
+      t = await createTestApp({ dialect, env: { RELAIS_OAUTH_GOOGLE_CLIENT_ID: 'matrix-app', RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: 'matrix-secret' } });
       const { relais } = t.app;
       await relais.organizations.create({ id: 'acme', name: 'Acme' });
       await relais.organizations.create({ id: 'other', name: 'Other' });

@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   relay_not_verified: 409,
   relay_changed: 409,
   custom_smtp_disabled: 409,
+  oauth_provider_not_configured: 409,
   message_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

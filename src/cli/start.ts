@@ -66,6 +66,7 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   if (options.http) {
     await app.listen({ port: config.port, host: config.host });
     lines.unshift(`Relais is running on ${config.publicUrl} (${config.database.kind})`, `API documentation: ${config.publicUrl}/docs`);
+    lines.push(...connectLines(config));
     if (devInbox) lines.push(`Dev inbox (what the platform sender and the demo relay delivered): ${config.publicUrl}/dev/inbox`);
   } else {
     await app.ready();
@@ -73,6 +74,13 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   }
   app.relais.dispatcher.start();
   console.log(`\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+}
+
+/** "Connect with Microsoft / Google": which providers are offered and the redirect URI to register with them. */
+export function connectLines(config: Config): string[] {
+  const { connect } = config.oauth;
+  const offered = [connect.microsoft ? 'Microsoft' : null, connect.google ? 'Google' : null].filter((p) => p !== null);
+  return offered.length === 0 ? [] : [`Connect with ${offered.join(' and ')}: redirect URI to register with the provider: ${connect.redirectUri}`];
 }
 
 /** The demo relay's password, random once and kept in the data dir (0600) so restarts keep the relay verified. */

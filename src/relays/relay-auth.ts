@@ -8,6 +8,10 @@
  * oauth2-google     A Google Cloud service account with domain-wide delegation: a JWT
  *                   assertion signed with its private key, scope https://mail.google.com/.
  *
+ * oauth2-connected  "Connect with Microsoft / Google": the owner signed in at the provider and
+ *                   consented; the platform's application refreshes access tokens with the
+ *                   refresh token it received (the secret here), for the mailbox `user`.
+ *
  * The secret (the client secret, the service account's private key) is write-only and sealed
  * like a password, in the same column, with its own purpose bound into the envelope. What is
  * kept here in clear is only what identifies the application.
@@ -17,14 +21,15 @@ import { AppError } from '../errors.ts';
 export type RelayAuth =
   | { type: 'password' }
   | { type: 'oauth2-microsoft'; tenantId: string; clientId: string; clientSecretExpiresAt: number | null }
-  | { type: 'oauth2-google'; clientEmail: string; clientId: string | null; privateKeyId: string | null };
+  | { type: 'oauth2-google'; clientEmail: string; clientId: string | null; privateKeyId: string | null }
+  | { type: 'oauth2-connected'; provider: 'microsoft' | 'google'; user: string };
 
 export type RelayAuthType = RelayAuth['type'];
 
 export const PASSWORD_AUTH: RelayAuth = { type: 'password' };
 
 /** Purposes bound into the sealed secret: a client secret never opens as a password, nor the reverse. */
-export const OAUTH_SECRET_PURPOSES = { 'oauth2-microsoft': 'oauth2-client-secret', 'oauth2-google': 'oauth2-private-key' } as const;
+export const OAUTH_SECRET_PURPOSES = { 'oauth2-microsoft': 'oauth2-client-secret', 'oauth2-google': 'oauth2-private-key', 'oauth2-connected': 'oauth2-refresh-token' } as const;
 
 export function isOAuth(auth: RelayAuth): auth is Exclude<RelayAuth, { type: 'password' }> {
   return auth.type !== 'password';
@@ -36,12 +41,15 @@ export function authIdentityChanged(stored: RelayAuth, next: RelayAuth): boolean
   if (stored.type === 'oauth2-microsoft' && next.type === 'oauth2-microsoft') {
     return stored.tenantId.toLowerCase() !== next.tenantId.toLowerCase() || stored.clientId.toLowerCase() !== next.clientId.toLowerCase();
   }
+  if (stored.type === 'oauth2-connected' && next.type === 'oauth2-connected') {
+    return stored.provider !== next.provider || stored.user.toLowerCase() !== next.user.toLowerCase();
+  }
   return false;
 }
 
 /** The secret's name in messages. */
 export function secretName(type: RelayAuthType): string {
-  return type === 'oauth2-microsoft' ? 'client secret' : type === 'oauth2-google' ? 'service account key' : 'password';
+  return type === 'oauth2-microsoft' ? 'client secret' : type === 'oauth2-google' ? 'service account key' : type === 'oauth2-connected' ? 'connection' : 'password';
 }
 
 export interface ServiceAccountKey {

@@ -197,6 +197,8 @@ export interface SmtpRelaysTable {
   probe_attempts: number;
   created_at: number;
   updated_at: number;
+  /** A connected mailbox: when its refresh token was last used (NULL: not since it was saved). */
+  connected_refreshed_at?: number | null;
 }
 
 export interface MessageRecipientsTable {
@@ -243,6 +245,21 @@ export interface AttemptCountsTable {
   expires_at: number;
 }
 
+/** A "Connect with Microsoft / Google" authorization in progress (used once, short-lived). */
+export interface OAuthConnectStatesTable {
+  /** SHA-256 of the `state` sent to the provider, base64url. */
+  state_hash: string;
+  organization_id: string;
+  /** Who asked: `user:<id>` or `api_key:<id>`; the callback must come from the same person. */
+  requested_by: string;
+  provider: string;
+  code_verifier: string;
+  nonce: string;
+  login_hint: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -259,4 +276,5 @@ export interface Database {
   smtp_relays: SmtpRelaysTable;
   relay_sends: RelaySendsTable;
   attempt_counts: AttemptCountsTable;
+  oauth_connect_states: OAuthConnectStatesTable;
 }

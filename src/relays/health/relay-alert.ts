@@ -23,6 +23,8 @@ export interface FailingAlertInput {
   /** How long held mail waits at most, in hours. */
   maxAgeHours: number;
   settingsUrl: string;
+  /** A connected mailbox whose authorization is gone: the page that reconnects it in one click. */
+  reconnectUrl?: string;
 }
 
 export interface RecoveredAlertInput {
@@ -64,6 +66,7 @@ export function failingAlert(input: FailingAlertInput): AlertText {
         '',
         'Pour corriger :',
         numbered(e.fix),
+        ...(input.reconnectUrl ? ['', `Reconnecter la boîte en un clic : ${input.reconnectUrl}`] : []),
         ...(reply ? ['', `Réponse du serveur : ${reply}`] : []),
         '',
         input.policy === 'fallback'
@@ -87,6 +90,7 @@ export function failingAlert(input: FailingAlertInput): AlertText {
       '',
       'To fix it:',
       numbered(e.fix),
+      ...(input.reconnectUrl ? ['', `Reconnect the mailbox in one click: ${input.reconnectUrl}`] : []),
       ...(reply ? ['', `The server replied: ${reply}`] : []),
       '',
       input.policy === 'fallback'

@@ -270,6 +270,7 @@ export class RelayHealth {
           since: now,
           maxAgeHours: Math.round(this.deps.maxAgeSeconds / 3600),
           settingsUrl: this.settingsUrl(),
+          ...(errorCode === 'oauth-reconnect' && relay.auth.type === 'oauth2-connected' ? { reconnectUrl: this.reconnectUrl(relay.auth.provider) } : {}),
         }),
       );
       return true;
@@ -342,6 +343,11 @@ export class RelayHealth {
 
   private settingsUrl(): string {
     return `${this.deps.publicUrl}/settings/emails`;
+  }
+
+  /** The settings page starts "Connect with …" again at once for `provider`. */
+  private reconnectUrl(provider: 'microsoft' | 'google'): string {
+    return `${this.deps.publicUrl}/settings/emails/smtp?reconnect=${provider}`;
   }
 }
 

@@ -41,6 +41,8 @@ export const relayAuthBody = z.discriminatedUnion('type', [
     serviceAccountKey: writeOnly(20_000).optional(),
     user: mailbox,
   }),
+  /** Keeps the mailbox connected with "Connect with Microsoft / Google" (connecting one goes through POST …/smtp-relay/connect). */
+  z.strictObject({ type: z.literal('oauth2-connected'), user: mailbox }),
 ]);
 
 export const relayAuthView = z.discriminatedUnion('type', [
@@ -60,6 +62,7 @@ export const relayAuthView = z.discriminatedUnion('type', [
     clientId: z.string().nullable(),
     hasPrivateKey: z.boolean(),
   }),
+  z.object({ type: z.literal('oauth2-connected'), provider: z.enum(['microsoft', 'google']), user: z.string(), connected: z.boolean() }),
 ]);
 
 export function presentAuth(relay: Relay): z.infer<typeof relayAuthView> {
@@ -79,6 +82,8 @@ export function presentAuth(relay: Relay): z.infer<typeof relayAuthView> {
       };
     case 'oauth2-google':
       return { type: auth.type, user: relay.username, serviceAccountEmail: auth.clientEmail, clientId: auth.clientId, hasPrivateKey: hasSecret };
+    case 'oauth2-connected':
+      return { type: auth.type, provider: auth.provider, user: auth.user, connected: hasSecret };
   }
 }
 
@@ -97,6 +102,7 @@ export function authInput(
       auth: { type: auth.type, tenantId: auth.tenantId, clientId: auth.clientId, clientSecretExpiresAt: expires },
     };
   }
+  if (auth.type === 'oauth2-connected') return { username: auth.user, auth: { type: 'oauth2-connected' } };
   if (auth.serviceAccountKey === undefined) return { username: auth.user, auth: { type: 'oauth2-google' } };
   const key = parseServiceAccountKey(auth.serviceAccountKey);
   return {

@@ -137,6 +137,11 @@ export class RelayCheckService {
    */
   private unsavedAppSignIn(s: UnsavedSettings, relay: Relay | undefined): { authenticator: SmtpAuthenticator; secretExpiresAt?: number } {
     const auth = resolveAuth(s.auth, relay?.auth);
+    if (auth.type === 'oauth2-connected') {
+      // Only the saved connection has a refresh token (and its rotations are saved with it).
+      if (!relay || authIdentityChanged(relay.auth, auth)) throw new AppError('oauth_connect_required', 'Use "Connect with Microsoft" or "Connect with Google" to connect this mailbox.');
+      return { authenticator: this.relays.unsavedConnectedAuthenticator(relay) };
+    }
     let secret = s.password;
     if (secret === undefined) {
       const bound = relay ? passwordBoundChanges(relay, { ...s, allowSelfSigned: s.allowSelfSigned ?? false }) : [];

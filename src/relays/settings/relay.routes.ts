@@ -301,13 +301,14 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         config: { permission: 'relay:write' },
         schema: {
           tags: TAGS,
-          summary: 'Delete the relay and its password; messages leave through the platform sender',
+          summary: 'Delete the relay and its password (a connected mailbox: disconnect, its refresh token revoked and deleted); messages leave through the platform sender',
           description: 'Idempotent: 204 whether or not a relay existed.',
           params,
         },
       },
       async (request, reply) => {
-        await relays.remove(request.params.orgId, actorOf(request));
+        // A connected mailbox's refresh token is revoked at the provider and deleted too.
+        await relais.relayConnect.remove(request.params.orgId, actorOf(request));
         return reply.status(204).send();
       },
     );

@@ -13,7 +13,10 @@ import { findOrganization, recordAudit } from '../../tenants/tenants.ts';
 import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from './relay.repository.ts';
 import { relayTransportSettings, type RelayConnectionOptions } from '../sending/relay-transport.ts';
 import { authIdentityChanged, isOAuth, PASSWORD_AUTH, secretName, type RelayAuth } from '../relay-auth.ts';
-import { relayAuthenticator, resolveAuth, secretPurpose, type RelayOAuthOptions } from './relay-oauth.ts';
+import { relayAuthenticator, resolveAuth, secretPurpose, type RelayOAuthOptions, type RelaySignIn } from './relay-oauth.ts';
+import { providerEndpoints } from './relay-connect.ts';
+import { refreshAccess } from '../../smtp/oauth/connected-tokens.ts';
+import { OAuthTokenError, type AccessToken } from '../../smtp/oauth/token-provider.ts';
 import type { SmtpAuthenticator } from '../../smtp/authenticator.ts';
 import { OAuthTokenCache } from '../../smtp/oauth/token-cache.ts';
 import { auditedSettings, changedFields, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
@@ -293,12 +296,54 @@ export class RelayService {
     return relayAuthenticator({ id: 'unsaved', version: 0, username, auth }, secret, { ...oauth, tokens }, this.deps.clock);
   }
 
+  /** A check of unsaved settings keeping the saved connected mailbox: its refresh token (rotations saved), access tokens of its own. */
+  unsavedConnectedAuthenticator(relay: Relay): SmtpAuthenticator {
+    const oauth = this.deps.oauth;
+    if (!oauth) throw new Error('OAuth2 sign-in is not configured in this process');
+    const tokens = new OAuthTokenCache(this.deps.clock);
+    return relayAuthenticator(relay, '', { ...oauth, tokens, connected: (r) => this.refreshConnected(r) }, this.deps.clock);
+  }
+
   /** OAuth2 relays: signs in with XOAUTH2, tokens from the cache of this relay version. Password relays: undefined. */
   authenticator(relay: Relay): SmtpAuthenticator | undefined {
     if (!isOAuth(relay.auth)) return undefined;
     const oauth = this.deps.oauth;
     if (!oauth) throw new Error('OAuth2 sign-in is not configured in this process');
-    return relayAuthenticator(relay, this.openPassword(relay), oauth, this.deps.clock);
+    return relayAuthenticator(relay, this.openPassword(relay), { ...oauth, connected: (r) => this.refreshConnected(r) }, this.deps.clock);
+  }
+
+  /**
+   * A connected mailbox's new access token: in one transaction, the stored refresh token is
+   * read (the row locked), used, and replaced by the rotated one the provider answers — a
+   * rotated token is never lost, and two processes never spend the same one.
+   */
+  async refreshConnected(relay: RelaySignIn): Promise<AccessToken> {
+    const { auth } = relay;
+    const oauth = this.deps.oauth;
+    if (auth.type !== 'oauth2-connected' || !oauth?.connect) throw new OAuthTokenError(`connected ${auth.type === 'oauth2-connected' ? auth.provider : 'microsoft'} not_configured`);
+    const application = oauth.connect[auth.provider];
+    if (!application) throw new OAuthTokenError(`connected ${auth.provider} not_configured`);
+    const endpoints = providerEndpoints(auth.provider, { microsoftAuthority: oauth.microsoftAuthority, googleTokenUrl: oauth.googleTokenUrl, connect: oauth.connect });
+    const app = { provider: auth.provider, clientId: application.clientId, clientSecret: application.clientSecret, tokenEndpoint: endpoints.token };
+    return this.deps.db.transaction().execute(async (tx) => {
+      // A no-op write takes the row's write lock (PostgreSQL) or the database's (SQLite) first.
+      const row = await tx
+        .updateTable('smtp_relays')
+        .set((eb) => ({ password_sealed: eb.ref('password_sealed') }))
+        .where('id', '=', relay.id)
+        .where('version', '=', relay.version)
+        .returning(['password_sealed', 'organization_id'])
+        .executeTakeFirst();
+      if (!row) throw new OAuthTokenError(`connected ${auth.provider} relay_changed`);
+      const refreshToken = this.deps.secrets.open(row.password_sealed, { organizationId: row.organization_id, relayId: relay.id, purpose: secretPurpose(auth) });
+      const { access, refreshToken: rotated } = await refreshAccess(app, refreshToken, this.deps.clock);
+      await tx
+        .updateTable('smtp_relays')
+        .set({ ...(rotated !== null ? { password_sealed: this.seal(rotated, row.organization_id, relay.id, auth) } : {}), connected_refreshed_at: this.deps.clock.now() })
+        .where('id', '=', relay.id)
+        .execute();
+      return access;
+    });
   }
 
 

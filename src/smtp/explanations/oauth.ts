@@ -1,5 +1,6 @@
 // Explanations for OAuth2 app sign-in (Microsoft 365 and Google Workspace without passwords):
-// the token endpoint refusing the application's credentials, and a server refusing the token.
+// the token endpoint refusing the application's credentials, and a server refusing the token;
+// and for a mailbox connected with "Connect with Microsoft / Google", the authorization gone.
 import type { Explanation } from './explanation.ts';
 
 const RUN_CHECK_AGAIN = { fr: 'Enregistrez, puis relancez la vérification.', en: 'Save, then run the check again.' };
@@ -246,6 +247,26 @@ export const oauthExplanations = {
           ],
         },
       },
+    },
+  },
+
+  'oauth-reconnect': {
+    title: { fr: 'Reconnectez la boîte d’envoi', en: 'Reconnect the sending mailbox' },
+    cause: {
+      fr: 'Le fournisseur n’accepte plus l’autorisation donnée avec « Se connecter avec Microsoft / Google » : elle a été révoquée, le mot de passe du compte a changé, l’accès de l’application a été retiré, ou elle est restée inutilisée trop longtemps.',
+      en: 'The provider no longer accepts the authorization given with “Connect with Microsoft / Google”: it was revoked, the account’s password changed, the application’s access was removed, or it went unused for too long.',
+    },
+    fix: {
+      fr: [
+        'Dans les réglages SMTP, cliquez sur « Se connecter avec Microsoft » ou « Se connecter avec Google ».',
+        'Connectez-vous avec la boîte d’envoi et acceptez l’accès demandé.',
+        'La vérification se relance aussitôt ; activez ensuite le relais.',
+      ],
+      en: [
+        'In the SMTP settings, click “Connect with Microsoft” or “Connect with Google”.',
+        'Sign in with the sending mailbox and accept the access requested.',
+        'The check runs again at once; then activate the relay.',
+      ],
     },
   },
 } satisfies Record<string, Explanation>;

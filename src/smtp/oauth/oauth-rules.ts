@@ -10,6 +10,9 @@ const token = (text: RegExp) => ({ network: 'OAUTH2_TOKEN', text }) as const;
 
 /** Token endpoint failures (network OAUTH2_TOKEN, text `<provider> <error>[ AADSTS<n>]`). */
 export const OAUTH_TOKEN_RULES: readonly ReplyRule[] = [
+  // A connected mailbox (`connected <provider> <error>`): its refresh token refused — revoked,
+  // password changed, app removed, a "testing" app's 7 days — only reconnecting fixes it.
+  { name: 'connected mailbox authorization gone (invalid_grant)', when: token(/^connected (microsoft|google) invalid_grant\b/), then: relayConfig('oauth-reconnect') },
   { name: 'Microsoft wrong client secret AADSTS7000215', when: token(/\bAADSTS7000215\b/), then: relayConfig('oauth-client-secret-invalid') },
   { name: 'Microsoft client secret expired AADSTS7000222', when: token(/\bAADSTS7000222\b/), then: relayConfig('oauth-client-secret-expired') },
   { name: 'Microsoft application not in tenant AADSTS700016', when: token(/\bAADSTS700016\b/), then: relayConfig('oauth-app-not-found') },
@@ -18,7 +21,7 @@ export const OAUTH_TOKEN_RULES: readonly ReplyRule[] = [
   { name: 'token endpoint unreachable', when: token(/ unreachable$/), then: relayConfig('oauth-token-endpoint-unreachable') },
   { name: 'Google delegation missing', when: token(/^google unauthorized_client\b/), then: relayConfig('oauth-google-delegation-missing') },
   { name: 'Google assertion refused', when: token(/^google (invalid_grant|invalid_key)\b/), then: relayConfig('oauth-google-grant-invalid') },
-  { name: 'app sign-in refused', when: token(/^(microsoft|google) /), then: relayConfig('oauth-app-sign-in-failed') },
+  { name: 'app sign-in refused', when: token(/^(connected )?(microsoft|google) /), then: relayConfig('oauth-app-sign-in-failed') },
 ];
 
 /** A valid token refused at AUTH XOAUTH2 (5.7.139, SMTP AUTH off for the tenant, keeps its own rule before these). */

@@ -83,6 +83,11 @@ describe('classifying app sign-in failures', () => {
     ['google unauthorized_client', 'oauth-google-delegation-missing'],
     ['google invalid_grant', 'oauth-google-grant-invalid'],
     ['microsoft invalid_scope AADSTS70011', 'oauth-app-sign-in-failed'],
+    // A connected mailbox: its refresh token refused means reconnecting; anything else is the platform's application.
+    ['connected microsoft invalid_grant', 'oauth-reconnect'],
+    ['connected google invalid_grant', 'oauth-reconnect'],
+    ['connected google invalid_client', 'oauth-app-sign-in-failed'],
+    ['connected microsoft unreachable', 'oauth-token-endpoint-unreachable'],
   ] as const) {
     test(`a token endpoint's ${reason} is relay-level: ${id}`, () => {
       const failure = tokenFailure(reason);

@@ -10,8 +10,8 @@ import type { FallbackPolicy, Preset, Relay, RelayInput, Security } from '../../
 import { looksLikeEmail } from '../../format.ts';
 import type { MessageKey } from '../../i18n/index.tsx';
 
-/** How the relay signs in: a password, or an application (OAuth2) for Microsoft 365 and Google Workspace. */
-export type AuthType = 'password' | 'oauth2-microsoft' | 'oauth2-google';
+/** How the relay signs in: a password, an application (OAuth2) for Microsoft 365 and Google Workspace, or a mailbox connected with "Connect with Microsoft / Google". */
+export type AuthType = 'password' | 'oauth2-microsoft' | 'oauth2-google' | 'oauth2-connected';
 
 export interface RelayForm {
   /** Empty until a provider is chosen. */
@@ -227,6 +227,9 @@ function signIn(form: RelayForm): Pick<RelayInput, 'username' | 'password' | 'au
       };
     case 'oauth2-google':
       return { auth: { type: 'oauth2-google', user, ...(form.serviceAccountKey !== '' ? { serviceAccountKey: form.serviceAccountKey } : {}) } };
+    case 'oauth2-connected':
+      // Keeps the connected mailbox (another one is connected through the provider).
+      return { auth: { type: 'oauth2-connected', user } };
     default:
       return { username: user, ...(form.password !== '' ? { password: form.password } : {}) };
   }
