@@ -119,6 +119,7 @@ const envSchema = z.object({
     .regex(/^(false|true|\d{1,2})$/, 'must be false, true or the number of proxies in front of Relais')
     .default('false'),
   RELAIS_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  RELAIS_DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   RELAIS_RELAY_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
   RELAIS_RELAY_CONNECT_TIMEOUT_SECONDS: seconds.default(10),
   RELAIS_RELAY_GREETING_TIMEOUT_SECONDS: seconds.default(15),
@@ -160,6 +161,8 @@ export interface Config {
   readonly leaseSeconds: number;
   readonly dispatchConcurrency: number;
   readonly shutdownGraceSeconds: number;
+  /** How long start-up waits for a database that does not answer yet (a container started before PostgreSQL). */
+  readonly databaseWaitSeconds: number;
   /** Whether to believe X-Forwarded-For: false, true, or how many proxies sit in front. */
   readonly trustProxy: boolean | number;
   /** Relay-level failures in a row that make an active relay `failing`. */
@@ -265,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseSeconds: e.RELAIS_LEASE_SECONDS,
     dispatchConcurrency: e.RELAIS_DISPATCH_CONCURRENCY,
     shutdownGraceSeconds: e.RELAIS_SHUTDOWN_GRACE_SECONDS,
+    databaseWaitSeconds: e.RELAIS_DATABASE_WAIT_SECONDS,
     trustProxy: e.RELAIS_TRUST_PROXY === 'true' ? true : e.RELAIS_TRUST_PROXY === 'false' ? false : Number(e.RELAIS_TRUST_PROXY),
     relayFailureThreshold: e.RELAIS_RELAY_FAILURE_THRESHOLD,
     relayTimeouts: Object.freeze({

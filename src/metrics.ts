@@ -16,6 +16,8 @@ export interface Metrics {
   relaySendDuration: Histogram<'outcome'>;
   /** Relay transactions cut off by RELAIS_RELAY_SEND_TIMEOUT_SECONDS; kind delivery or probe. */
   relayDeadlineExpired: Counter<'kind'>;
+  /** Database faults (lost connection, full disk, storage error), by kind. */
+  databaseErrors: Counter<'kind'>;
 }
 
 export interface MetricSources {
@@ -68,6 +70,12 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
     relayDeadlineExpired: new Counter({
       name: 'relais_relay_deadline_expired_total',
       help: 'Relay transactions cut off by their overall deadline (RELAIS_RELAY_SEND_TIMEOUT_SECONDS), by kind (delivery, probe)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    databaseErrors: new Counter({
+      name: 'relais_database_errors_total',
+      help: 'Database faults met by queries: connection (PostgreSQL away), full (no space left for SQLite), storage (SQLite I/O error or lock beyond its busy timeout)',
       labelNames: ['kind'],
       registers: [registry],
     }),

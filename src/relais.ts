@@ -94,11 +94,22 @@ export function parsePlatformFrom(value: string): Mailbox {
   return first.name ? { name: first.name, address: first.address } : { address: first.address };
 }
 
+const DATABASE_FAULT_LOG = {
+  connection: 'database unreachable (restart, failover or lost connection): answering 503 and retrying until it returns',
+  full: 'database disk full: accepting nothing (507) until space is freed',
+  storage: 'database storage error (I/O error or lock beyond the busy timeout): answering 503 until it clears',
+} as const;
+
 export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const { store } = deps;
   const metrics = createMetrics({ queueDepth: () => countQueued(store.db), relayStatuses: () => countRelaysByStatus(store.db) });
+  // Every database fault is counted; the first of an incident is logged with its real error.
+  store.faults.onFault(({ kind, error, opened }) => {
+    metrics.databaseErrors.inc({ kind });
+    if (opened) logger.error({ err: error, kind }, DATABASE_FAULT_LOG[kind]);
+  });
   const platformFrom = parsePlatformFrom(config.platformFrom);
   const platformTransport = deps.platformTransport ?? createPlatformTransport(config, logger, deps.smtpCa);
   const retryPolicy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
+import { RETRY_AFTER_SECONDS, classifyDatabaseError, type FaultKind } from '../store/database-faults.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   invalid_json: 400,
@@ -30,7 +31,31 @@ const STATUS_BY_CODE: Record<string, number> = {
   message_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  database_unavailable: 503,
+  storage_unavailable: 503,
+  insufficient_storage: 507,
 };
+
+const DATABASE_FAULT_ERRORS: Record<FaultKind, { code: string; message: string }> = {
+  connection: {
+    code: 'database_unavailable',
+    message: 'Relais cannot reach its database right now (restart or failover). Nothing was changed unless a retry with the same Idempotency-Key says so; try again shortly.',
+  },
+  full: {
+    code: 'insufficient_storage',
+    message: "Relais's database disk is full, so nothing new can be stored. Messages accepted earlier are safe; try again once the operator has freed space.",
+  },
+  storage: {
+    code: 'storage_unavailable',
+    message: 'Relais cannot write to its database right now (storage error or lock). Nothing was changed; try again shortly.',
+  },
+};
+
+/** The answer to a request that met a database fault: 503 (or 507 for a full disk) with Retry-After. */
+export function databaseFaultError(kind: FaultKind): AppError {
+  const { code, message } = DATABASE_FAULT_ERRORS[kind];
+  return new AppError(code, message, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+}
 
 /** Codes not listed above are validation problems: 422. */
 export function statusFor(code: string): number {
@@ -89,12 +114,15 @@ export function toAppError(error: FastifyError | Error): AppError | undefined {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const appError = toAppError(error);
+  // A database fault is recorded (and logged once per incident) by the store's fault tracker.
+  const faults = (request.server as { relais?: { store: { faults: { note(e: unknown): FaultKind | undefined } } } }).relais?.store.faults;
+  const fault = faults ? faults.note(error) : classifyDatabaseError(error);
+  const appError = fault ? databaseFaultError(fault) : toAppError(error);
   if (appError) {
     const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
     if (appError.details !== undefined) body.error.details = appError.details;
     const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    if (appError.code === 'rate_limited' && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(statusFor(appError.code)).send(body);
     return;
   }

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
+import { classifyDatabaseError } from '../store/database-faults.ts';
 import { findOrganization } from '../tenants/tenants.ts';
 import { estimateSize, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
 import { findByIdempotencyKey, findContent, findMessage } from './sql/find-messages.ts';
@@ -91,6 +92,11 @@ export class AcceptService {
       if (idempotencyKey && isUniqueViolation(error)) {
         const earlier = await findByIdempotencyKey(store.db, organizationId, idempotencyKey);
         if (earlier) return { earlier };
+      }
+      // The connection dropped: the commit may have happened. The message's own id says.
+      if (classifyDatabaseError(error) === 'connection') {
+        const committed = await findMessage(store.db, organizationId, id).catch(() => undefined);
+        if (committed) return { earlier: undefined, message: committed };
       }
       throw error;
     });

@@ -9,6 +9,8 @@ import type { Metrics } from '../metrics.ts';
 import { composeMessage } from '../smtp/compose.ts';
 import { sanitizeReply } from '../smtp/reply-sanitize.ts';
 import type { Store } from '../store/store.ts';
+import { classifyDatabaseError } from '../store/database-faults.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Attempt, ClaimedMessage } from './message.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { isPostponement, type Postponement, type RouteDecision, type Router } from './router.ts';
@@ -19,6 +21,9 @@ import { insertEvent } from './sql/events.ts';
 import { expireMessage } from './sql/expire-message.ts';
 import { postponeMessage } from './sql/postpone-message.ts';
 import { updateRecipients } from './sql/recipients.ts';
+
+/** Retries of an outcome's record while the database is away: about two and a half minutes. */
+const RECORD_RETRIES = 10;
 
 export interface DeliveryDeps {
   store: Store;
@@ -51,6 +56,8 @@ export class Delivery {
       handedOverAt = performance.now();
       report = await this.send(message, decision);
     } catch (error) {
+      // The database went away before anything was sent: not an attempt; the dispatcher retries.
+      if (handedOverAt === undefined && classifyDatabaseError(error)) throw error;
       report = { kind: 'failed', outcome: classifySendError(error) };
     }
     const smtpSeconds = handedOverAt === undefined ? undefined : (performance.now() - handedOverAt) / 1000;
@@ -77,7 +84,7 @@ export class Delivery {
     };
     let recorded = false;
     try {
-      recorded = await this.record(message, attempt, result);
+      recorded = await this.recordSurvivingFaults(message, attempt, result);
     } finally {
       await this.finish(decision, attempt, result);
     }
@@ -172,6 +179,21 @@ export class Delivery {
         outcome: classifySendError({ code: 'EENVELOPE', command: 'RCPT TO', response: r.reply, responseCode: Number.parseInt(r.reply, 10) }),
       })),
     };
+  }
+
+  /**
+   * The send happened: its outcome is recorded even if the database is away for a while (the
+   * dispatcher keeps renewing the lease meanwhile), so that it is not sent again.
+   */
+  private async recordSurvivingFaults(message: ClaimedMessage, attempt: Attempt, result: Settlement): Promise<boolean> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await this.record(message, attempt, result);
+      } catch (error) {
+        if (tries >= RECORD_RETRIES || !this.deps.store.faults.note(error)) throw error;
+        await delay(Math.min(30_000, 500 * 2 ** tries));
+      }
+    }
   }
 
   /** Writes the attempt, the recipients' state and the platform event in one transaction. */

@@ -1,5 +1,6 @@
 // Claims due messages and hands each to a delivery (delivery.ts: route at send time, send,
 // record the outcome); keeps their leases alive, wakes on new work, stops gracefully.
+import { setTimeout as delay } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { toError } from '../errors.ts';
 import { Delivery, type DeliveryDeps } from './delivery.ts';
@@ -30,6 +31,8 @@ export class Dispatcher {
   readonly workerId: string;
   private readonly inFlight = new Map<string, Promise<void>>();
   private running = false;
+  /** Loop turns in a row that met a database fault: the backoff grows with it. */
+  private faultStreak = 0;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private pendingWake = false;
@@ -128,6 +131,11 @@ export class Dispatcher {
         this.startHousekeeping();
         const free = this.deps.concurrency - this.inFlight.size;
         const claimed = free > 0 ? await this.claim(free) : [];
+        if (this.faultStreak > 0) {
+          this.faultStreak = 0;
+          const incident = this.deps.store.faults.answered();
+          if (incident) this.deps.logger.info({ kind: incident.kind }, 'database answers again; dispatching resumes');
+        }
         for (const message of claimed) void this.track(message);
         if (claimed.length > 0 && claimed.length === free) continue;
         if (this.pendingWake) continue;
@@ -137,6 +145,13 @@ export class Dispatcher {
         if (this.inFlight.size === 0) this.settleIdle();
         await asleep;
       } catch (error) {
+        // The database away (restart, failover, full disk): the store logs the incident once;
+        // the loop backs off (1 s, doubling to 30 s) and resumes by itself when it answers.
+        if (this.deps.store.faults.note(error)) {
+          this.faultStreak += 1;
+          await this.sleep(Math.min(30_000, 1000 * 2 ** (this.faultStreak - 1)));
+          continue;
+        }
         this.deps.logger.error({ err: toError(error) }, 'dispatcher loop error; retrying shortly');
         await this.sleep(1000);
       }
@@ -196,11 +211,12 @@ export class Dispatcher {
       leaseUntil: now + this.deps.leaseMs,
       limit,
       excludeOrganizations: this.deps.router.excludedOrganizations?.(now) ?? [],
+      inFlight: [...this.inFlight.keys()],
     });
   }
 
   private track(message: ClaimedMessage): Promise<void> {
-    const work = this.delivery.deliver(message)
+    const work = this.deliverSurvivingFaults(message)
       .catch((error: unknown) => {
         this.deps.logger.error({ err: toError(error), messageId: message.id }, 'could not record the outcome of a send');
       })
@@ -210,6 +226,18 @@ export class Dispatcher {
       });
     this.inFlight.set(message.id, work);
     return work;
+  }
+
+  /** A database fault before the send: the claimed message is tried again (lease kept) once it answers. */
+  private async deliverSurvivingFaults(message: ClaimedMessage): Promise<void> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await this.delivery.deliver(message);
+      } catch (error) {
+        if (!this.running || tries >= 9 || !this.deps.store.faults.note(error)) throw error;
+        await delay(Math.min(30_000, 1000 * 2 ** tries));
+      }
+    }
   }
 
   private async renew(): Promise<void> {

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import type { Database } from './schema.ts';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
 import { ensurePrivateDatabaseFiles } from './file-modes.ts';
+import { DatabaseFaults } from './database-faults.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -18,12 +19,14 @@ export interface Store {
   readonly capabilities: Capabilities;
   /** For PostgreSQL: the connection settings, for LISTEN/NOTIFY clients. */
   readonly postgres?: pg.PoolConfig;
+  /** The current database incident (lost connection, full disk), its log and its metric hook. */
+  readonly faults: DatabaseFaults;
   close(): Promise<void>;
 }
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly applicationName?: string };
 
 const int8Types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -36,6 +39,26 @@ const int8Types = {
 export interface OpenOptions {
   /** Told when database files readable by other accounts had their mode tightened. */
   warn?: (message: string) => void;
+  /** How long a database incident stays open after its last fault (default: the Retry-After). */
+  faultHoldMs?: number;
+}
+
+/**
+ * better-sqlite3 as Kysely sees it, but a `rollback` after SQLite already rolled the
+ * transaction back itself (SQLITE_FULL, SQLITE_IOERR) is a no-op: otherwise "cannot rollback -
+ * no transaction is active" replaces the transaction's real error.
+ */
+function withSafeRollback(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
+  const noop = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }), all: () => [], iterate: () => [][Symbol.iterator]() };
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property === 'prepare') {
+        return (source: string) => (/^\s*rollback\s*$/i.test(source) && !target.inTransaction ? noop : target.prepare(source));
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export function openStore(target: DatabaseTarget, options: OpenOptions = {}): Store {
@@ -50,15 +73,31 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, capabilities: SQLITE, close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
+    return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), close: () => db.destroy() };
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,
     max: 10,
     types: int8Types as pg.CustomTypesConfig,
+    // Names Relais's sessions in pg_stat_activity.
+    application_name: target.applicationName ?? 'relais',
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool(poolConfig) }) });
-  return { db, capabilities: POSTGRES, postgres: poolConfig, close: () => db.destroy() };
+  const faults = new DatabaseFaults({ holdMs: options.faultHoldMs });
+  const pool = new pg.Pool(poolConfig);
+  // An idle pooled client whose server went away (restart, failover, terminated backend) is
+  // dropped by the pool, which then emits `error`: without a listener Node would exit.
+  pool.on('error', (error) => {
+    faults.note(error);
+  });
+  // A checked-out client has no pool listener: one that loses its server between two queries
+  // would emit `error` unheard. The query that needs it fails instead, and is answered as such.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      faults.note(error);
+    });
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, close: () => db.destroy() };
 }

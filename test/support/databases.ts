@@ -83,7 +83,8 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
     };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const target: DatabaseTarget = { kind: 'postgres', url: POSTGRES_URL, schema };
+  // Its sessions carry the schema's name, so a test may cut exactly its own (pg_terminate_backend).
+  const target: DatabaseTarget = { kind: 'postgres', url: POSTGRES_URL, schema, applicationName: schema };
   const store = openStore(target);
   await withSchemaLock(async (c) => {
     await c.query(`create schema ${schema}`);

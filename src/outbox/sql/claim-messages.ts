@@ -9,11 +9,13 @@ import { toClaimedMessage } from './rows.ts';
  * whose time has come, and `sending` ones whose lease expired (their dispatcher died).
  * Each claim counts as an attempt. Messages of `excludeOrganizations` (whose relay this
  * dispatcher cannot use right now) stay in the queue for others or for later.
+ * `sending` ones leased to `owner` but not in `inFlight` are taken again at once: a claim
+ * whose answer the database could not deliver (lost connection) leased them to no one.
  */
 export async function claimMessages(
   db: Executor,
   caps: Capabilities,
-  args: { owner: string; now: number; leaseUntil: number; limit: number; excludeOrganizations?: readonly string[] },
+  args: { owner: string; now: number; leaseUntil: number; limit: number; excludeOrganizations?: readonly string[]; inFlight?: readonly string[] },
 ): Promise<ClaimedMessage[]> {
   const { owner, now, leaseUntil, limit } = args;
   const excluded = args.excludeOrganizations ?? [];
@@ -34,6 +36,11 @@ export async function claimMessages(
           w.or([
             w.and([w('status', 'in', ['queued', 'deferred']), w('next_attempt_at', '<=', now)]),
             w.and([w('status', '=', 'sending'), w('lease_expires_at', '<', now)]),
+            w.and([
+              w('status', '=', 'sending'),
+              w('lease_owner', '=', owner),
+              ...(args.inFlight && args.inFlight.length > 0 ? [w('id', 'not in', args.inFlight)] : []),
+            ]),
           ]),
         )
         .$if(excluded.length > 0, (q) => q.where('organization_id', 'not in', excluded))
