@@ -116,7 +116,8 @@ export function toAppError(error: FastifyError | Error): AppError | undefined {
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   // A database fault is recorded (and logged once per incident) by the store's fault tracker.
   const faults = (request.server as { relais?: { store: { faults: { note(e: unknown): FaultKind | undefined } } } }).relais?.store.faults;
-  const fault = faults ? faults.note(error) : classifyDatabaseError(error);
+  // A Relais decision (an AppError, e.g. a relay host that does not resolve) is never a database fault.
+  const fault = error instanceof AppError ? undefined : faults ? faults.note(error) : classifyDatabaseError(error);
   const appError = fault ? databaseFaultError(fault) : toAppError(error);
   if (appError) {
     const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
