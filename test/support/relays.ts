@@ -160,3 +160,17 @@ export async function storeRelay(
   await insertRelay(relais.store.db, relay);
   return relay;
 }
+
+/** Settings of a relay saved through RelayService in secrets tests (the password is each test's). */
+export const SAVED_RELAY_SETTINGS = {
+  preset: 'custom' as const,
+  host: '127.0.0.20',
+  port: 587,
+  security: 'starttls' as const,
+  username: 'formation@school.test',
+  fromEmail: 'formation@school.test',
+  fromName: 'École',
+  replyTo: null,
+  fallbackPolicy: 'fallback' as const,
+  allowSelfSigned: false,
+};

@@ -12,23 +12,13 @@ import { OAuthTokenCache } from '../../smtp/oauth/token-cache.ts';
 import { OrganizationService } from '../../tenants/organization.service.ts';
 import { findRelayByOrganization } from './relay.repository.ts';
 import { RelayService } from './relay.service.ts';
+import { SAVED_RELAY_SETTINGS } from '../../../test/support/relays.ts';
 import { rewrapRelaySecrets } from './secret-rotation.ts';
 import { SMTP_PASSWORD_PURPOSE } from '../relay.ts';
 
 const CLIENT_SECRET = 'Qx8~client.secret-VALUE_1';
 const ACTOR = { kind: 'system', name: 'tests' } as const;
-const BASE = {
-  preset: 'microsoft-365' as const,
-  host: '127.0.0.97',
-  port: 587,
-  security: 'starttls' as const,
-  username: 'formation@school.test',
-  fromEmail: 'formation@school.test',
-  fromName: 'École',
-  replyTo: null,
-  fallbackPolicy: 'fallback' as const,
-  allowSelfSigned: false,
-};
+const BASE = { ...SAVED_RELAY_SETTINGS, preset: 'microsoft-365' as const, host: '127.0.0.97' };
 const MICROSOFT = { type: 'oauth2-microsoft' as const, tenantId: 'contoso.onmicrosoft.com', clientId: '00001111-aaaa-2222-bbbb-3333cccc4444', clientSecretExpiresAt: null };
 
 function service(store: Store, secrets: SecretKeys): RelayService {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { dialects, tempDir } from '../../../test/support/databases.ts';
 import { startSmtpFixture, type SmtpFixture } from '../../../test/support/smtp-fixture.ts';
-import { createOrganization, createRelayTestApp, leakForms, relayBody, type RelayTestApp } from '../../../test/support/relays.ts';
+import { createOrganization, createRelayTestApp, leakForms, relayBody, SAVED_RELAY_SETTINGS, type RelayTestApp } from '../../../test/support/relays.ts';
 import { systemClock } from '../../clock.ts';
 import { sealedKeyId } from '../../secrets/envelope.ts';
 import { keyFilePath, loadOrCreateKeyFile } from '../../secrets/key-file.ts';
@@ -31,18 +31,7 @@ function service(store: Store, secrets: SecretKeys): RelayService {
 }
 
 const ACTOR = { kind: 'system', name: 'tests' } as const;
-const SETTINGS = {
-  preset: 'custom' as const,
-  host: '127.0.0.20',
-  port: 587,
-  security: 'starttls' as const,
-  username: 'formation@school.test',
-  fromEmail: 'formation@school.test',
-  fromName: 'École',
-  replyTo: null,
-  fallbackPolicy: 'fallback' as const,
-  allowSelfSigned: false,
-};
+const SETTINGS = SAVED_RELAY_SETTINGS;
 
 async function addOrganization(store: Store, id: string): Promise<void> {
   const organizations = new OrganizationService(store.db, systemClock);
