@@ -37,6 +37,8 @@ type Auth = { state: 'loading' } | { state: 'out'; expired?: boolean } | { state
 
 // The embedded sign-in lands on /?org=<id>: that organization is the one to show.
 const requestedOrganization = new URLSearchParams(window.location.search).get('org');
+/** The settings page (with its query) to go back to once signed in. */
+let returnTo: string | null = null;
 
 function Root({ onOrganizationLocale }: { onOrganizationLocale(locale: Lang): void }) {
   const { t } = useI18n();
@@ -56,8 +58,15 @@ function Root({ onOrganizationLocale }: { onOrganizationLocale(locale: Lang): vo
   }, []);
 
   useEffect(() => {
-    if (auth.state === 'out' && route.name !== 'login') navigate(PATHS.login, { replace: true });
-    if (auth.state === 'in' && (route.name === 'login' || route.name === 'home')) navigate(PATHS.smtp, { replace: true });
+    if (auth.state === 'out' && route.name !== 'login') {
+      // A link followed while signed out (an alert's reconnect link) is where signing in leads.
+      if (route.name !== 'home') returnTo = window.location.pathname + window.location.search;
+      navigate(PATHS.login, { replace: true });
+    }
+    if (auth.state === 'in' && (route.name === 'login' || route.name === 'home')) {
+      navigate(returnTo ?? PATHS.smtp, { replace: true });
+      returnTo = null;
+    }
   }, [auth.state, route.name]);
 
   if (auth.state === 'loading') return <p className="boot muted">{t('common.loading')}</p>;

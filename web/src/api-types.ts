@@ -12,6 +12,8 @@
  *                only `hasPassword`.
  * relay status   What every member may see: whether custom sending is on and the sender.
  * preset         A provider's defaults, mark, limits and numbered setup guide (fr, en).
+ * connect        "Sign in with Microsoft / Google": the providers this platform offers, and
+ *                the codes the provider's return to the settings page may carry.
  * check report   The flight check, one entry per step of a real SMTP session.
  * message        One email of the delivery log, with its attempts in the detail view.
  */
@@ -20,7 +22,8 @@ import type { Locale } from '../../src/glossary.ts';
 import type { messageDetailBody, messageListQuery, messagePageBody, resentBody } from '../../src/outbox/message.routes.ts';
 import type { Localized as PresetText, Preset as ServerPreset } from '../../src/relays/settings/presets/preset.ts';
 import type { CheckResult as ServerCheckResult } from '../../src/relays/settings/relay-check.service.ts';
-import type { relayBody, relayStatusView, relayView } from '../../src/relays/settings/relay.routes.ts';
+import type { ConnectOutcome, ConnectProvider as ServerConnectProvider } from '../../src/relays/settings/relay-connect.ts';
+import type { PresetCatalog as ServerPresetCatalog, relayBody, relayStatusView, relayView } from '../../src/relays/settings/relay.routes.ts';
 import type { FlightCheckStep } from '../../src/smtp/flight-check.ts';
 import type { organizationBody } from '../../src/tenants/organization.routes.ts';
 import type { sessionBody } from '../../src/tenants/session.routes.ts';
@@ -43,6 +46,12 @@ export type RelayStatusView = z.infer<typeof relayStatusView>;
 
 export type Localized = PresetText;
 export type Preset = ServerPreset;
+/** GET /v1/smtp-presets: the presets and the providers offered for "Sign in with …". */
+export type PresetCatalog = ServerPresetCatalog;
+
+export type ConnectProvider = ServerConnectProvider;
+/** `?connect_error=<code>` on the settings page after the provider sent the browser back. */
+export type ConnectErrorCode = Exclude<ConnectOutcome, 'connected'>;
 
 /** The final line of POST …/smtp-relay/check (streamed: each `{ step }` line comes first). */
 export type CheckResult = ServerCheckResult;

@@ -7,12 +7,13 @@ import type {
   CheckReport,
   CheckResult,
   CheckStep,
+  ConnectProvider,
   Lang,
   MessageDetail,
   MessageFilters,
   MessagePage,
   Organization,
-  Preset,
+  PresetCatalog,
   Relay,
   RelayInput,
   RelayStatusView,
@@ -209,8 +210,18 @@ export function deactivateRelay(orgId: string): Promise<Relay> {
   return json('POST', `${org(orgId)}/smtp-relay/deactivate`);
 }
 
-export async function listPresets(): Promise<Preset[]> {
-  return (await json<{ presets: Preset[] }>('GET', '/v1/smtp-presets')).presets;
+/** The presets, and the providers whose "Sign in with …" button this platform offers. */
+export function presetCatalog(): Promise<PresetCatalog> {
+  return json('GET', '/v1/smtp-presets');
+}
+
+/**
+ * Starts "Sign in with Microsoft / Google": the provider's page where the owner signs in and
+ * consents; the provider then sends the browser back to the settings page.
+ */
+export async function startConnect(orgId: string, provider: ConnectProvider, loginHint?: string): Promise<string> {
+  const body = { provider, ...(loginHint ? { loginHint } : {}) };
+  return (await json<{ authorizationUrl: string }>('POST', `${org(orgId)}/smtp-relay/connect`, { body })).authorizationUrl;
 }
 
 // --- flight check ---------------------------------------------------------------------

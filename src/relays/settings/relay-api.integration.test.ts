@@ -225,6 +225,8 @@ for (const dialect of await dialects()) {
       assert.equal(presets.length, 16);
       assert.ok(presets.every((p) => p.limits.maxConnections > 0 && p.guide.fr.length > 0 && p.guide.en.length > 0));
       assert.ok(presets.some((p) => p.id === 'microsoft-365'));
+      // No platform application registered here: no "Connect with …" button is offered.
+      assert.deepEqual(res.json().connectProviders, []);
     });
 
     test('no response and no log line holds the password in any form', () => {

@@ -121,6 +121,15 @@ for (const dialect of await dialects()) {
       assert.match(res.json().error.message, /Connect with Google is not offered/);
     });
 
+    test('GET /v1/smtp-presets says which providers are offered, and which presets show their button', async () => {
+      const catalog = async (app: TestApp) => (await app.app.inject({ method: 'GET', url: '/v1/smtp-presets', headers: app.auth })).json();
+      assert.deepEqual((await catalog(t)).connectProviders, ['microsoft', 'google']);
+      const microsoftOnly = await catalog(onlyMicrosoft);
+      assert.deepEqual(microsoftOnly.connectProviders, ['microsoft']);
+      const buttons = Object.fromEntries((microsoftOnly.presets as { id: string; connect?: string }[]).filter((p) => p.connect).map((p) => [p.id, p.connect]));
+      assert.deepEqual(buttons, { gmail: 'google', 'google-workspace': 'google', 'microsoft-365': 'microsoft', outlook: 'microsoft' });
+    });
+
     test('bad input: unknown provider, a login hint that is not an address', async () => {
       const unknown = await connect(t, { provider: 'yahoo' });
       assert.equal(unknown.statusCode, 422, unknown.body);

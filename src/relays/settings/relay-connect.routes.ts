@@ -7,7 +7,7 @@ import type { Actor } from '../../tenants/actor.ts';
 import { isValidAddress } from '../../outbox/message.ts';
 import type { Relais } from '../../relais.ts';
 import { organizationIdParam } from '../../tenants/organization.routes.ts';
-import { CONNECT_PROVIDERS } from './relay-connect.ts';
+import { CONNECT_PROVIDERS, type ConnectOutcome } from './relay-connect.ts';
 
 const params = z.object({ orgId: organizationIdParam });
 
@@ -66,7 +66,14 @@ export function relayConnectRoutes(relais: Relais): FastifyPluginAsyncZod {
         } catch {
           caller = undefined;
         }
-        const { outcome } = await relais.relayConnect.complete(request.query, caller);
+        let outcome: ConnectOutcome;
+        try {
+          ({ outcome } = await relais.relayConnect.complete(request.query, caller));
+        } catch (error) {
+          // A browser navigation: the settings page explains, the log keeps the cause.
+          request.log.error({ err: error }, 'could not complete Connect with Microsoft / Google');
+          outcome = 'oauth_connect_failed';
+        }
         const target = outcome === 'connected' ? `${SETTINGS_PAGE}?connect=connected` : `${SETTINGS_PAGE}?connect_error=${outcome}`;
         return reply.redirect(target, 303);
       },

@@ -59,6 +59,8 @@ export type ConnectOutcome =
   | 'oauth_state_mismatch'
   | 'oauth_consent_refused'
   | 'oauth_account_mismatch'
+  /** Anything else (the database unavailable, the provider's server refused by the address guard): logged, never shown raw. */
+  | 'oauth_connect_failed'
   | ConnectError['code'];
 
 /** Microsoft's tenant of personal accounts (Outlook.com, Hotmail). */

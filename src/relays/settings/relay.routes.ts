@@ -7,7 +7,8 @@ import type { Locale } from '../../glossary.ts';
 import { isValidAddress } from '../../outbox/message.ts';
 import type { Relais } from '../../relais.ts';
 import { organizationIdParam } from '../../tenants/organization.routes.ts';
-import { PRESET_IDS, PRESETS } from './presets.ts';
+import { PRESET_IDS, PRESETS, type Preset } from './presets.ts';
+import type { ConnectProvider } from './relay-connect.ts';
 import {
   effectiveLimitsView,
   lastCheckView,
@@ -139,6 +140,12 @@ export const relayStatusView = z.object({
   fromEmail: z.string().nullable(),
   fromName: z.string().nullable(),
 });
+
+/** GET /v1/smtp-presets: the presets, and the providers whose "Connect with …" button this platform offers (its applications registered). */
+export interface PresetCatalog {
+  presets: readonly Preset[];
+  connectProviders: ConnectProvider[];
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -344,9 +351,14 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         onRequest: async (request) => {
           request.actor = await authenticate(relais, request);
         },
-        schema: { tags: TAGS, summary: 'SMTP provider presets: defaults, sending limits and setup guides (fr, en)' },
+        schema: {
+          tags: TAGS,
+          summary: 'SMTP provider presets: defaults, sending limits and setup guides (fr, en)',
+          description:
+            '`connectProviders` lists the providers "Connect with Microsoft / Google" is offered for on this platform (the presets whose `connect` names one of them show the button); a provider without its application registered is absent.',
+        },
       },
-      async () => ({ presets: PRESETS }),
+      async (): Promise<PresetCatalog> => ({ presets: PRESETS, connectProviders: relais.relayConnect.offered() }),
     );
   };
 }

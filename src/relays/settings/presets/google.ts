@@ -64,6 +64,7 @@ export const gmail: Preset = {
     },
   ],
   docsUrl: 'https://support.google.com/accounts/answer/185833',
+  connect: 'google',
 };
 
 export const googleWorkspace: Preset = {
@@ -137,4 +138,5 @@ export const googleWorkspace: Preset = {
   ],
   docsUrl: 'https://support.google.com/a/answer/176600',
   authMethods: [GOOGLE_APP_SIGN_IN, PASSWORD_SIGN_IN],
+  connect: 'google',
 };

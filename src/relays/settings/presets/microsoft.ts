@@ -64,6 +64,7 @@ export const microsoft365: Preset = {
   docsUrl:
     'https://learn.microsoft.com/en-us/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission',
   authMethods: [MICROSOFT_APP_SIGN_IN, PASSWORD_SIGN_IN],
+  connect: 'microsoft',
 };
 
 export const outlook: Preset = {
@@ -117,4 +118,5 @@ export const outlook: Preset = {
   ],
   docsUrl:
     'https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040',
+  connect: 'microsoft',
 };

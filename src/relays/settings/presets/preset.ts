@@ -82,4 +82,9 @@ export interface Preset {
   readonly docsUrl?: string;
   /** Sign-in methods the provider accepts, the recommended first; absent: username and password only. */
   readonly authMethods?: readonly AuthMethod[];
+  /**
+   * "Connect with Microsoft / Google": the provider whose consent screen connects a mailbox of
+   * this preset, offered only where the platform registered that provider's application.
+   */
+  readonly connect?: 'microsoft' | 'google';
 }

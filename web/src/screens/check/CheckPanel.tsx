@@ -1,7 +1,7 @@
 // Step 4: the flight check of the saved settings. Each step is listed before it runs;
 // steps the API reports one by one fill in as they finish, otherwise every pending step
 // shows a spinner until the report arrives. Failures and warnings are explained below.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { asApiError, checkSteps, runCheck, type ApiError } from '../../api.ts';
 import type { CheckReport, Relay, Security, StepId } from '../../api-types.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -22,8 +22,10 @@ export function CheckPanel(props: {
   /** Saves the form when needed; resolves to the saved relay, or null when saving failed. */
   prepare(): Promise<Relay | null>;
   onChecked(report: CheckReport): void;
+  /** Run the check as soon as the panel shows (a mailbox just connected). */
+  runAtOnce?: boolean;
 }) {
-  const { orgId, relay, security, ownerEmail, dirty, prepare, onChecked } = props;
+  const { orgId, relay, security, ownerEmail, dirty, prepare, onChecked, runAtOnce = false } = props;
   const { t, lang, dateTime } = useI18n();
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [rows, setRows] = useState<Map<StepId, RowState>>(new Map());
@@ -65,6 +67,14 @@ export function CheckPanel(props: {
       running.current = false;
     }
   };
+
+  const ranAtOnce = useRef(false);
+  useEffect(() => {
+    if (!runAtOnce || ranAtOnce.current) return;
+    ranAtOnce.current = true;
+    void run();
+    // Once, when the panel first shows: `run` reads the latest props when it starts.
+  }, [runAtOnce]);
 
   const report = phase.kind === 'done' ? phase.report : undefined;
   const explained = (report?.steps ?? [])

@@ -6,7 +6,7 @@ import { ProviderMark } from '../../components/ProviderMark.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 export function ProviderPicker(props: {
-  presets: Preset[];
+  presets: readonly Preset[];
   selected: Preset | undefined;
   /** Start folded (a relay is already configured). */
   folded: boolean;

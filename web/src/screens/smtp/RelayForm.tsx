@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { endpointsOf, storedPasswordUsable, visibleFields, applyHostChoice, type RelayForm as Form, type FormField } from './relay-form.ts';
 import { SenderPreview } from './SenderPreview.tsx';
 import { AppSignInFields, AuthMethodPicker } from './AppSignInFields.tsx';
+import { PROVIDER_NAMES } from './connect-return.ts';
 
 const SECURITIES: Security[] = ['starttls', 'tls', 'none'];
 
@@ -137,8 +138,16 @@ export function RelayForm(props: {
 
       <fieldset className="form-group">
         <legend>{t('smtp.form.credentials')}</legend>
-        <AuthMethodPicker form={form} preset={preset} relay={relay} errors={errors} onChange={onChange} />
-        {form.authType !== 'password' ? (
+        {form.authType === 'oauth2-connected' ? (
+          // Signed in through "Sign in with Microsoft / Google" (step 2): nothing to type here.
+          <p className="fixed-value" data-testid="relay-connected-user">
+            <span className="fixed-value__label">{t('smtp.connect.connected', { provider: relay?.auth.type === 'oauth2-connected' ? PROVIDER_NAMES[relay.auth.provider] : '' })}</span>{' '}
+            <code>{form.username}</code>
+          </p>
+        ) : (
+          <AuthMethodPicker form={form} preset={preset} relay={relay} errors={errors} onChange={onChange} />
+        )}
+        {form.authType === 'oauth2-connected' ? null : form.authType !== 'password' ? (
           <AppSignInFields form={form} preset={preset} relay={relay} errors={errors} onChange={onChange} />
         ) : fields.username === 'fixed' ? (
           <Field id="relay-username" label={t('smtp.form.username')} hint={t('smtp.form.usernameFixed', { provider: preset.name })}>

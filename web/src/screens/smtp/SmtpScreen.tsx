@@ -2,12 +2,14 @@
 // setup (provider, guide, settings, check, activation); admins and members the read-only
 // status.
 import { useEffect, useRef, useState } from 'react';
-import { asApiError, fieldErrors, getRelay, listPresets, saveRelay, type ApiError } from '../../api.ts';
-import type { CheckReport, Organization, Preset, Relay, Role } from '../../api-types.ts';
+import { asApiError, fieldErrors, getRelay, presetCatalog, saveRelay, type ApiError } from '../../api.ts';
+import type { CheckReport, ConnectProvider, Organization, Preset, Relay, Role } from '../../api-types.ts';
 import { ErrorNotice, errorText } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useLoad } from '../../use-load.ts';
 import { CheckPanel } from '../check/CheckPanel.tsx';
+import { ConnectPanel, connectedMailbox, goToProvider } from './ConnectPanel.tsx';
+import { connectProviderOf, PROVIDER_NAMES, readConnectReturn, withoutConnectParams, type ConnectReturn } from './connect-return.ts';
 import { ProviderGuide } from './ProviderGuide.tsx';
 import { ProviderPicker } from './ProviderPicker.tsx';
 import { ReadOnlyStatus } from './ReadOnlyStatus.tsx';
@@ -25,12 +27,20 @@ export function SmtpScreen({ organization, role, ownerEmail }: { organization: O
 function OwnerSmtp({ organization, ownerEmail }: { organization: Organization; ownerEmail: string }) {
   const { t, lang } = useI18n();
   const loaded = useLoad(async () => {
-    const [relay, presets] = await Promise.all([getRelay(organization.id, lang), listPresets()]);
-    return { relay, presets };
+    const [relay, catalog] = await Promise.all([getRelay(organization.id, lang), presetCatalog()]);
+    return { relay, ...catalog };
   }, [organization.id]);
   if (loaded.error) return <ErrorNotice error={loaded.error} onRetry={() => void loaded.reload()} />;
   if (!loaded.data) return <p className="muted">{t('common.loading')}</p>;
-  return <RelaySetup key={organization.id} organization={organization} initialRelay={loaded.data.relay} presets={loaded.data.presets} ownerEmail={ownerEmail} />;
+  const { relay, presets, connectProviders } = loaded.data;
+  return <RelaySetup key={organization.id} organization={organization} initialRelay={relay} presets={presets} connectProviders={connectProviders} ownerEmail={ownerEmail} />;
+}
+
+/** What the address said when the page opened (the provider's return, an alert's link), read once and taken out of the address. */
+function takeConnectReturn(): ConnectReturn | null {
+  const found = readConnectReturn(window.location.search);
+  if (found) window.history.replaceState(null, '', withoutConnectParams(window.location.pathname, window.location.search));
+  return found;
 }
 
 const FIELD_IDS: Record<FormField, string> = {
@@ -61,8 +71,8 @@ function focusField(field: FormField | undefined): void {
   });
 }
 
-function RelaySetup(props: { organization: Organization; initialRelay: Relay | null; presets: Preset[]; ownerEmail: string }) {
-  const { organization, initialRelay, presets, ownerEmail } = props;
+function RelaySetup(props: { organization: Organization; initialRelay: Relay | null; presets: readonly Preset[]; connectProviders: ConnectProvider[]; ownerEmail: string }) {
+  const { organization, initialRelay, presets, connectProviders, ownerEmail } = props;
   const { t, plural, lang } = useI18n();
   const [relay, setRelay] = useState(initialRelay);
   const [form, setForm] = useState(initialRelay ? formFromRelay(initialRelay) : EMPTY_FORM);
@@ -72,6 +82,8 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
   const [saving, setSaving] = useState(false);
   const [feedback, setFeedback] = useState('');
   const [announcement, setAnnouncement] = useState('');
+  const [connectReturn] = useState(takeConnectReturn);
+  const [connectProblem, setConnectProblem] = useState<{ message: string } | { error: ApiError } | undefined>();
 
   const presetOf = (id: string) => presets.find((p) => p.id === id) ?? (id ? presets.find((p) => p.id === CUSTOM_PRESET) : undefined);
   const preset = presetOf(form.preset);
@@ -142,6 +154,28 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
   };
 
   const verifiedAndClean = relay !== null && relay.verified && !dirty;
+  const connectProvider = connectProviderOf(preset, connectProviders);
+
+  // Back from the provider: say how it went (the check starts by itself below); an alert's
+  // reconnect link opens the provider's page at once, for the connected mailbox.
+  const handledReturn = useRef(false);
+  useEffect(() => {
+    if (!connectReturn || handledReturn.current) return;
+    handledReturn.current = true;
+    if (connectReturn.kind === 'connected') {
+      if (initialRelay?.auth.type === 'oauth2-connected') setAnnouncement(t('smtp.connect.done', { mailbox: initialRelay.auth.user }));
+    } else if (connectReturn.kind === 'error') {
+      setConnectProblem({ message: t(connectReturn.message) });
+    } else if (!connectProviders.includes(connectReturn.provider)) {
+      setConnectProblem({ message: t('smtp.connect.reconnectUnavailable', { provider: PROVIDER_NAMES[connectReturn.provider] }) });
+    } else {
+      setAnnouncement(t('smtp.connect.opening', { provider: PROVIDER_NAMES[connectReturn.provider] }));
+      goToProvider(organization.id, connectReturn.provider, connectedMailbox(initialRelay, connectReturn.provider)).catch((e: unknown) => {
+        setAnnouncement('');
+        setConnectProblem({ error: asApiError(e) });
+      });
+    }
+  }, [connectReturn, connectProviders, initialRelay, organization.id, t]);
 
   return (
     <>
@@ -149,6 +183,16 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
       <p className="page-announcement" role="status" aria-live="polite">
         {announcement}
       </p>
+      {connectProblem ? (
+        'error' in connectProblem ? (
+          <ErrorNotice error={connectProblem.error} />
+        ) : (
+          <div className="notice notice--error notice--stacked" role="alert" data-testid="connect-problem">
+            <p className="notice__title">{t('smtp.connect.failedTitle')}</p>
+            <p>{connectProblem.message}</p>
+          </div>
+        )
+      ) : null}
       {!organization.features.customSmtp ? <p className="notice notice--info">{t('smtp.betaNotice')}</p> : null}
 
       <SetupStep n={1} title={t('smtp.step.provider')} done={preset !== undefined}>
@@ -164,6 +208,21 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
       {preset ? (
         <>
           <SetupStep n={2} title={t('smtp.step.guide')}>
+            {connectProvider ? (
+              <ConnectPanel
+                orgId={organization.id}
+                preset={preset}
+                provider={connectProvider}
+                relay={relay}
+                onDisconnected={(message) => {
+                  setRelay(null);
+                  setForm(applyPreset(EMPTY_FORM, preset, undefined));
+                  setValidated(false);
+                  setFeedback('');
+                  setAnnouncement(message);
+                }}
+              />
+            ) : null}
             <ProviderGuide preset={preset} open={!relay?.verified} guide={methodGuide(preset, form.authType)} />
           </SetupStep>
           <SetupStep n={3} title={t('smtp.step.settings')} done={relay !== null && !dirty}>
@@ -192,6 +251,7 @@ function RelaySetup(props: { organization: Organization; initialRelay: Relay | n
               dirty={dirty}
               prepare={() => (dirty ? save() : Promise.resolve(relay))}
               onChecked={onChecked}
+              runAtOnce={connectReturn?.kind === 'connected' && relay?.auth.type === 'oauth2-connected'}
             />
           </SetupStep>
           {relay ? (
