@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -40,5 +40,30 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** What a watched page reported: script errors, and anything blocked under the Content-Security-Policy. */
+export interface PageReports {
+  pageErrors: string[];
+  cspViolations: string[];
+}
+
+/**
+ * Records the page's script errors and CSP violations into `reports`: violations are reported
+ * by the page itself (a listener the browser adds, not subject to the CSP), whatever the console
+ * says. The browser's own lines about 4xx answers (no session yet, no relay yet) are expected.
+ */
+export async function watchPage(page: Page, reports: PageReports): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`securitypolicyviolation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} in ${event.documentURI}`);
+    });
+  });
+  page.on('pageerror', (error) => reports.pageErrors.push(error.stack ?? error.message));
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|securitypolicyviolation/i.test(text)) reports.cspViolations.push(text);
+    else if (message.type() === 'error' && !text.startsWith('Failed to load resource')) reports.pageErrors.push(text);
   });
 }

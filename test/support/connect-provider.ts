@@ -3,7 +3,8 @@
 // (`/google/…`) do for the authorization code flow:
 //
 //   GET  …/authorize (Microsoft) or /google/auth   the consent page: redirects at once to the
-//        redirect URI with a code (the test's `consent: 'accept'`) or `error=access_denied`.
+//        redirect URI with a code (the test's `consent: 'accept'`) or `error=access_denied`;
+//        with `consentPage: true`, a page first where a browser clicks Accept or Refuse.
 //   POST …/token   authorization_code (client secret, redirect URI, single-use code, PKCE S256
 //        verifier) → access token, refresh token and an RS256 ID token (iss, aud, nonce, email);
 //        refresh_token → a new access token and a NEW refresh token, the old one invalidated.
@@ -42,6 +43,8 @@ export interface ConnectProvider {
   tenantId: string;
   /** What the person does on the consent page, and as whom they sign in (default: the login hint). */
   consent: 'accept' | 'refuse';
+  /** Show a consent page with Accept and Refuse buttons (browser tests) instead of deciding at once. */
+  consentPage: boolean;
   signInAs: string | undefined;
   /** Changes the next ID token's claims (wrong audience, issuer…). */
   tamperNextIdToken(claims: Record<string, unknown>): void;
@@ -112,8 +115,13 @@ export async function startConnectProvider(options: { clock: Clock; microsoft?: 
         const redirect = new URL(q.get('redirect_uri') ?? '');
         const application = app(which);
         if (!application || q.get('client_id') !== application.clientId) return json(400, { error: 'unauthorized_client' });
+        const decision = q.get('decision');
+        if (provider.consentPage && decision === null) {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          return res.end(consentPage(which, q));
+        }
         redirect.searchParams.set('state', q.get('state') ?? '');
-        if (provider.consent === 'refuse') {
+        if ((decision ?? provider.consent) === 'refuse') {
           redirect.searchParams.set('error', 'access_denied');
           redirect.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
         } else {
@@ -179,6 +187,7 @@ export async function startConnectProvider(options: { clock: Clock; microsoft?: 
     google: { authorizationUrl: `${url}/google/auth`, tokenUrl: `${url}/google/token`, jwksUrl: `${url}/google/jwks` },
     tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
     consent: 'accept',
+    consentPage: false,
     signInAs: undefined,
     tamperNextIdToken: (claims) => void (tamper = claims),
     refreshTokens: () => [...refresh.keys()],
@@ -193,4 +202,15 @@ export async function startConnectProvider(options: { clock: Clock; microsoft?: 
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   return provider;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&"<>']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The provider's consent screen: the request's parameters kept in the form, Accept or Refuse. */
+function consentPage(provider: 'microsoft' | 'google', query: URLSearchParams): string {
+  const hidden = [...query].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
+  const name = provider === 'microsoft' ? 'Microsoft' : 'Google';
+  return `<!doctype html><html lang="en"><title>${name} — permissions requested</title>
+<h1>Relais wants to send email as you</h1><p>Scopes: ${escapeHtml(query.get('scope') ?? '')}</p>
+<form method="get">${hidden}<button name="decision" value="accept">Accept</button> <button name="decision" value="refuse">Cancel</button></form></html>`;
 }
