@@ -137,6 +137,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     },
     oauth: { ...config.oauth, tokens: new OAuthTokenCache(clock) },
     onMessagesDue: wakeDispatchers,
+    sharedAcrossProcesses: store.capabilities.sharedAcrossProcesses,
   });
   const relayPools = new RelayPools(createNodemailerTransport, logger.child({ component: 'relay-pools' }));
   const relayLimiter = new RelayLimiter({
@@ -166,7 +167,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     metrics,
     onMessagesDue: wakeDispatchers,
   });
-  const relayConnect = new RelayConnect({ db: store.db, clock, oauth: config.oauth, relays });
+  const relayConnect = new RelayConnect({ db: store.db, clock, oauth: config.oauth, relays, onAuthorizationLost: (relay) => relayHealth.authorizationLost(relay) });
   const relayNotices = new RelayNotices({
     db: store.db,
     clock,

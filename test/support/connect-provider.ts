@@ -52,6 +52,10 @@ export interface ConnectProvider {
   refreshTokens(): string[];
   /** Invalidates every refresh token (password changed, app removed). */
   revokeAll(): void;
+  /** Invalidates one refresh token (this mailbox's authorization withdrawn). */
+  forget(refreshToken: string): void;
+  /** Holds the token endpoint's answers (a slow provider) until `release()`; `arrived` resolves once a request waits. */
+  holdTokenAnswers(): { arrived: Promise<void>; release(): void };
   revoked: string[];
   tokenRequests: { grant: string; ok: boolean; error?: string }[];
   verifyXOAuth2(user: string, token: string): XOAuth2Verdict;
@@ -66,6 +70,7 @@ export async function startConnectProvider(options: { clock: Clock; microsoft?: 
   const refresh = new Map<string, Grant>();
   const access = new Map<string, { mailbox: string; expiresAt: number }>();
   let tamper: Record<string, unknown> | undefined;
+  let held: { gate: Promise<void>; arrived: () => void } | undefined;
   let url = '';
 
   const app = (provider: 'microsoft' | 'google') => options[provider];
@@ -171,7 +176,12 @@ export async function startConnectProvider(options: { clock: Clock; microsoft?: 
           return refuse('unsupported_grant_type');
         }
         provider.tokenRequests.push({ grant: grantType, ok: true });
-        void tokens(grant, grantType === 'authorization_code').then((body) => json(200, body));
+        const hold = held;
+        hold?.arrived();
+        void tokens(grant, grantType === 'authorization_code').then(async (body) => {
+          await hold?.gate;
+          json(200, body);
+        });
         return;
       }
       json(404, { error: 'not_found' });
@@ -192,6 +202,21 @@ export async function startConnectProvider(options: { clock: Clock; microsoft?: 
     tamperNextIdToken: (claims) => void (tamper = claims),
     refreshTokens: () => [...refresh.keys()],
     revokeAll: () => refresh.clear(),
+    forget: (refreshToken) => void refresh.delete(refreshToken),
+    holdTokenAnswers() {
+      let release = () => {};
+      let arrived = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      held = { gate, arrived };
+      return {
+        arrived: arrival,
+        release: () => {
+          held = undefined;
+          release();
+        },
+      };
+    },
     revoked: [],
     tokenRequests: [],
     verifyXOAuth2(user, token) {

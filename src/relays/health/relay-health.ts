@@ -164,6 +164,18 @@ export class RelayHealth {
     if (count !== undefined && count >= this.deps.settings.failureThreshold) await this.openIncident(relay, feedback);
   }
 
+  /**
+   * A connected mailbox's authorization is gone outside any send (invalid_grant at the idle
+   * refresh): nothing will work until the owner reconnects, so an active relay becomes failing
+   * at once, as sends reaching the threshold would make it — explanation `oauth-reconnect`, the
+   * event, and the owners' alert with its one-click reconnect link.
+   */
+  async authorizationLost(relay: Relay): Promise<void> {
+    const failure = { errorCode: 'oauth-reconnect', reply: null, at: this.deps.clock.now() };
+    const counted = await countRelayFailure(this.deps.db, { relayId: relay.id, version: relay.version, ...failure });
+    if (counted !== undefined) await this.openIncident(relay, failure);
+  }
+
   /** Whether the failing relay waits for a message to try (failures a connection check cannot see), and that time has come. */
   trialDue(relay: Relay, now: number): boolean {
     return relay.status === 'failing' && !isProbed(relay) && (relay.health.nextProbeAt ?? 0) <= now;
@@ -251,7 +263,7 @@ export class RelayHealth {
   }
 
   /** active → failing, once: the event, the audit entry and the owners' alert commit together. */
-  private async openIncident(relay: Relay, feedback: SendFeedback): Promise<void> {
+  private async openIncident(relay: Relay, feedback: Pick<SendFeedback, 'errorCode' | 'reply'>): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const errorCode = feedback.errorCode ?? 'unexpected-reply';

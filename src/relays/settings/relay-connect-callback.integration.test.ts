@@ -286,6 +286,29 @@ for (const dialect of await dialects()) {
       provider.signInAs = undefined;
     });
 
+    test('an idle refresh refused with invalid_grant makes the active relay failing with "reconnect" at once, and the owners get the reconnect link', async () => {
+      owner = await sessionHeaders(t.app.relais, 'u-owner');
+      provider.signInAs = 'lost@school.test';
+      await createOrganization(t, 'lost');
+      await addMember(t.app.relais, 'lost', 'u-owner', 'owner');
+      const earlier = new Set(provider.refreshTokens());
+      assert.equal((await callback(await consentAt(await start('lost', { provider: 'microsoft' })))).location, '/settings/emails/smtp?connect=connected');
+      assert.equal((await api('POST', '/v1/organizations/lost/smtp-relay/check', { toEmail: 'lost@school.test' })).json().report.passed, true);
+      assert.equal((await api('POST', '/v1/organizations/lost/smtp-relay/activate')).json().status, 'active');
+      // The mailbox's authorization is withdrawn at the provider while nothing is sent.
+      for (const token of provider.refreshTokens().filter((x) => !earlier.has(x))) provider.forget(token);
+      clock.advance(IDLE_REFRESH_MS + 60_000);
+      await t.app.relais.relayConnect.refreshIdle(100);
+      const view = (await api('GET', '/v1/organizations/lost/smtp-relay?lang=en')).json();
+      assert.equal(view.status, 'failing');
+      assert.equal(view.failure.errorCode, 'oauth-reconnect');
+      assert.match(JSON.stringify(view.failure), /Reconnect the sending mailbox/);
+      await t.app.relais.dispatcher.runOnce();
+      const alert = platform.messages.find((m) => m.parsed.text?.includes('lost@school.test') && m.parsed.text.includes('settings/emails/smtp?reconnect=microsoft'));
+      assert.ok(alert, `an alert with the reconnect link: ${platform.messages.map((m) => m.parsed.subject).join(' | ')}`);
+      provider.signInAs = undefined;
+    });
+
     test('DELETE …/smtp-relay disconnects: the refresh token is revoked at Google and deleted here; the audit log says so, never the token', async () => {
       owner = await sessionHeaders(t.app.relais, 'u-owner');
       provider.signInAs = 'accueil@gmail.test';

@@ -23,6 +23,9 @@ import type { PresetId } from './presets.ts';
 import { findPreset } from './presets.ts';
 import { idleConnectedRelays, insertConnectState, takeConnectState } from './relay-connect.repository.ts';
 import type { RelayService } from './relay.service.ts';
+import type { Relay } from '../relay.ts';
+import { OAuthTokenError } from '../../smtp/oauth/token-provider.ts';
+import { classify } from '../../smtp/reply-classification.ts';
 
 export type ConnectProvider = 'microsoft' | 'google';
 export const CONNECT_PROVIDERS = ['microsoft', 'google'] as const;
@@ -49,6 +52,8 @@ export interface ConnectDeps {
   clock: Clock;
   oauth: ConnectConfig;
   relays: RelayService;
+  /** The idle refresh found the authorization gone (invalid_grant): relay health marks the relay for reconnection. */
+  onAuthorizationLost?: (relay: Relay) => Promise<void>;
 }
 
 /** How a callback ended: the settings page shows `code`'s message (FR/EN), never a provider's raw error. */
@@ -255,8 +260,9 @@ export class RelayConnect {
 
   /**
    * Refreshes connected mailboxes idle for IDLE_REFRESH_MS (a few per call; the housekeeping
-   * tick calls it). A refusal is left to the next send or check to report. Answers how many
-   * were refreshed.
+   * tick calls it). An authorization found gone (invalid_grant) marks the relay for
+   * reconnection at once, as a failed send does; other failures (the provider unreachable) are
+   * left to the relay's next use to report. Answers how many were refreshed.
    */
   async refreshIdle(limit = 10): Promise<number> {
     const { db, clock, relays } = this.deps;
@@ -267,8 +273,8 @@ export class RelayConnect {
       try {
         await relays.refreshConnected(relay);
         refreshed += 1;
-      } catch {
-        // Reported by the relay's next use (check, probe or send) with its explanation.
+      } catch (error) {
+        if (authorizationGone(error)) await this.deps.onAuthorizationLost?.(relay);
       }
     }
     return refreshed;
@@ -316,4 +322,9 @@ export class RelayConnect {
 function presetFor(provider: ConnectProvider, claims: Record<string, unknown>, current: string | undefined): PresetId {
   if (provider === 'microsoft') return claims.tid === MICROSOFT_CONSUMER_TENANT ? 'outlook' : current === 'outlook' ? 'outlook' : 'microsoft-365';
   return typeof claims.hd === 'string' ? 'google-workspace' : current === 'google-workspace' ? 'google-workspace' : 'gmail';
+}
+
+/** The token endpoint refused the refresh token for good: the classification table's `oauth-reconnect`. */
+function authorizationGone(error: unknown): boolean {
+  return error instanceof OAuthTokenError && classify({ stage: 'auth', network: 'OAUTH2_TOKEN', text: error.reason }).explanation === 'oauth-reconnect';
 }

@@ -14,9 +14,8 @@ import { deleteRelay, findRelayByOrganization, insertRelay, replaceRelay } from 
 import { relayTransportSettings, type RelayConnectionOptions } from '../sending/relay-transport.ts';
 import { authIdentityChanged, isOAuth, PASSWORD_AUTH, secretName, type RelayAuth } from '../relay-auth.ts';
 import { relayAuthenticator, resolveAuth, secretPurpose, type RelayOAuthOptions, type RelaySignIn } from './relay-oauth.ts';
-import { providerEndpoints } from './relay-connect.ts';
-import { refreshAccess } from '../../smtp/oauth/connected-tokens.ts';
-import { OAuthTokenError, type AccessToken } from '../../smtp/oauth/token-provider.ts';
+import { ConnectedRefresh } from './connected-refresh.ts';
+import type { AccessToken } from '../../smtp/oauth/token-provider.ts';
 import type { SmtpAuthenticator } from '../../smtp/authenticator.ts';
 import { OAuthTokenCache } from '../../smtp/oauth/token-cache.ts';
 import { auditedSettings, changedFields, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
@@ -39,6 +38,8 @@ export interface RelayServiceDeps {
   oauth?: RelayOAuthOptions;
   /** Called after a change made waiting mail due again, to wake the dispatchers. */
   onMessagesDue?: () => void;
+  /** Other processes share the database (the backend's capability; default true, the cautious answer). */
+  sharedAcrossProcesses?: boolean;
 }
 
 /** What a transaction returns: its result, and whether it made waiting mail due (wake the dispatchers once committed). */
@@ -48,7 +49,12 @@ interface Committed<T> {
 }
 
 export class RelayService {
-  constructor(private readonly deps: RelayServiceDeps) {}
+  private readonly connectedRefresh: ConnectedRefresh;
+
+  constructor(private readonly deps: RelayServiceDeps) {
+    const { db, clock, secrets, oauth, sharedAcrossProcesses = true } = deps;
+    this.connectedRefresh = new ConnectedRefresh({ db, clock, secrets, sharedAcrossProcesses, ...(oauth ? { oauth } : {}) });
+  }
 
   async get(organizationId: string): Promise<Relay> {
     await this.requireOrganization(this.deps.db, organizationId);
@@ -312,40 +318,10 @@ export class RelayService {
     return relayAuthenticator(relay, this.openPassword(relay), { ...oauth, connected: (r) => this.refreshConnected(r) }, this.deps.clock);
   }
 
-  /**
-   * A connected mailbox's new access token: in one transaction, the stored refresh token is
-   * read (the row locked), used, and replaced by the rotated one the provider answers — a
-   * rotated token is never lost, and two processes never spend the same one.
-   */
-  async refreshConnected(relay: RelaySignIn): Promise<AccessToken> {
-    const { auth } = relay;
-    const oauth = this.deps.oauth;
-    if (auth.type !== 'oauth2-connected' || !oauth?.connect) throw new OAuthTokenError(`connected ${auth.type === 'oauth2-connected' ? auth.provider : 'microsoft'} not_configured`);
-    const application = oauth.connect[auth.provider];
-    if (!application) throw new OAuthTokenError(`connected ${auth.provider} not_configured`);
-    const endpoints = providerEndpoints(auth.provider, { microsoftAuthority: oauth.microsoftAuthority, googleTokenUrl: oauth.googleTokenUrl, connect: oauth.connect });
-    const app = { provider: auth.provider, clientId: application.clientId, clientSecret: application.clientSecret, tokenEndpoint: endpoints.token };
-    return this.deps.db.transaction().execute(async (tx) => {
-      // A no-op write takes the row's write lock (PostgreSQL) or the database's (SQLite) first.
-      const row = await tx
-        .updateTable('smtp_relays')
-        .set((eb) => ({ password_sealed: eb.ref('password_sealed') }))
-        .where('id', '=', relay.id)
-        .where('version', '=', relay.version)
-        .returning(['password_sealed', 'organization_id'])
-        .executeTakeFirst();
-      if (!row) throw new OAuthTokenError(`connected ${auth.provider} relay_changed`);
-      const refreshToken = this.deps.secrets.open(row.password_sealed, { organizationId: row.organization_id, relayId: relay.id, purpose: secretPurpose(auth) });
-      const { access, refreshToken: rotated } = await refreshAccess(app, refreshToken, this.deps.clock);
-      await tx
-        .updateTable('smtp_relays')
-        .set({ ...(rotated !== null ? { password_sealed: this.seal(rotated, row.organization_id, relay.id, auth) } : {}), connected_refreshed_at: this.deps.clock.now() })
-        .where('id', '=', relay.id)
-        .execute();
-      return access;
-    });
+  /** A connected mailbox's new access token from its refresh token, the rotated one saved (connected-refresh.ts). */
+  refreshConnected(relay: RelaySignIn): Promise<AccessToken> {
+    return this.connectedRefresh.refresh(relay);
   }
-
 
   private async moveTo(tx: Executor, relay: Relay, status: RelayStatus, actor: Actor, action: 'relay.activated' | 'relay.deactivated'): Promise<Committed<Relay>> {
     const now = this.deps.clock.now();
