@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addMember } from '../support/actors.ts';
-import { chromiumMissing, ensureWebBuilt, launchChromium, ROOT } from '../support/browser.ts';
+import { chromiumMissing, ensureWebBuilt, launchChromium, ROOT, watchPage } from '../support/browser.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { fakeResolver } from '../support/relays.ts';
 import { startSmtpFixture, type SmtpFixture } from '../support/smtp-fixture.ts';
@@ -111,19 +111,7 @@ describe('settings UI in Chromium', { skip }, () => {
   /** A page whose script errors and CSP violations are recorded. */
   async function watchedPage(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
-    // Reported by the page itself, whatever the console says (added by the browser, not subject to the CSP).
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`securitypolicyviolation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} in ${event.documentURI}`);
-      });
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-    page.on('console', (message) => {
-      const text = message.text();
-      if (/Content Security Policy|securitypolicyviolation/i.test(text)) cspViolations.push(text);
-      // The browser logs every 4xx answer (no session yet, no relay yet): those are expected.
-      else if (message.type() === 'error' && !text.startsWith('Failed to load resource')) pageErrors.push(text);
-    });
+    await watchPage(page, { pageErrors, cspViolations });
     page.on('response', (response) => {
       if (response.request().resourceType() === 'document') cspHeaders.add(response.headers()['content-security-policy'] ?? '(none)');
     });

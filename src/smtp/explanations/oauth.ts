@@ -258,12 +258,12 @@ export const oauthExplanations = {
     },
     fix: {
       fr: [
-        'Dans les réglages SMTP, cliquez sur « Se connecter avec Microsoft » ou « Se connecter avec Google ».',
+        'Dans les réglages SMTP, cliquez sur « Se reconnecter avec Microsoft » ou « Se reconnecter avec Google ».',
         'Connectez-vous avec la boîte d’envoi et acceptez l’accès demandé.',
         'La vérification se relance aussitôt ; activez ensuite le relais.',
       ],
       en: [
-        'In the SMTP settings, click “Connect with Microsoft” or “Connect with Google”.',
+        'In the SMTP settings, click “Sign in with Microsoft again” or “Sign in with Google again”.',
         'Sign in with the sending mailbox and accept the access requested.',
         'The check runs again at once; then activate the relay.',
       ],
