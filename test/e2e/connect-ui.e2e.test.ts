@@ -13,9 +13,10 @@
 // are this file's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addMember } from '../support/actors.ts';
-import { chromiumMissing, ensureWebBuilt, launchChromium, watchPage, type PageReports } from '../support/browser.ts';
+import { chromiumMissing, ensureWebBuilt, launchChromium, ROOT, watchPage, type PageReports } from '../support/browser.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { startConnectProvider, type ConnectProvider } from '../support/connect-provider.ts';
 import { fakeResolver, setCustomSmtp } from '../support/relays.ts';
@@ -152,6 +153,10 @@ describe('Connect with Microsoft in the settings UI (Chromium)', { skip: chromiu
     await page.getByText('Vérification réussie : votre serveur accepte les envois depuis cette adresse.').waitFor();
     assert.equal(await page.locator('[data-step="auth"]').getAttribute('data-status'), 'ok');
     assert.equal(new URL(page.url()).search, '');
+
+    await page.getByTestId('connect-panel').scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await page.getByTestId('connect-panel').screenshot({ path: path.join(ROOT, 'docs/screenshots/smtp-connected-fr.png') });
 
     await page.getByRole('button', { name: 'Activer', exact: true }).click();
     await page.getByText('Adresse d’envoi activée : les prochains e-mails partent de votre serveur.').waitFor();
