@@ -1,9 +1,10 @@
 // What a change of an organization's relay amounts to, as pure functions: the settings a save
-// stores, which of them changed, what the audit log keeps of them, and the status after a check.
-// relay.service.ts applies them in its transactions.
+// stores, which of them changed, what the audit log keeps of them, the status after a check,
+// and the errors a save answers. relay.service.ts applies them in its transactions.
 import { sameHost, type Relay, type RelayLimitOverrides, type RelaySettings, type RelayStatus } from '../relay.ts';
 import { isOAuth, type RelayAuth } from '../relay-auth.ts';
 import type { RelayAuthInput } from './relay-oauth.ts';
+import { AppError } from '../../errors.ts';
 
 /**
  * A PUT: the settings, and the password when the owner typed one. Omitted `limits` keep the
@@ -81,4 +82,26 @@ export function auditedSettings(relay: Relay): Record<string, unknown> {
     limits: relay.limits,
     ...(isOAuth(relay.auth) ? { auth: relay.auth } : {}),
   };
+}
+
+/** Plaintext only where private relays are allowed (demo, tests): elsewhere the password and every message would cross the network in clear. */
+export function requireEncryption(input: Pick<SaveRelayInput, 'security'>, allowPrivate: boolean): void {
+  if (input.security === 'none' && !allowPrivate) {
+    throw new AppError(
+      'smtp_plaintext_not_allowed',
+      'Choose "tls" (port 465) or "starttls" (ports 587, 25, 2525): without encryption the password and every message would cross the network in clear.',
+    );
+  }
+}
+
+export function relayNotFound(organizationId: string): AppError {
+  return new AppError('relay_not_found', `The organization "${organizationId}" has no SMTP relay; create one with PUT …/smtp-relay.`);
+}
+
+export function relayChanged(): AppError {
+  return new AppError('relay_changed', 'The relay was changed at the same time by someone else; reload it and try again.');
+}
+
+export function passwordRequired(message: string): AppError {
+  return new AppError('password_required', message);
 }

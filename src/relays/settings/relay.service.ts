@@ -18,7 +18,7 @@ import { ConnectedRefresh } from './connected-refresh.ts';
 import type { AccessToken } from '../../smtp/oauth/token-provider.ts';
 import type { SmtpAuthenticator } from '../../smtp/authenticator.ts';
 import { OAuthTokenCache } from '../../smtp/oauth/token-cache.ts';
-import { auditedSettings, changedFields, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
+import { auditedSettings, changedFields, passwordRequired, relayChanged, relayNotFound, requireEncryption, settingsOf, statusAfterCheck, type SaveRelayInput } from './relay-changes.ts';
 import {
   CONNECTION_FIELDS,
   HEALTHY,
@@ -76,7 +76,7 @@ export class RelayService {
    */
   async save(organizationId: string, input: SaveRelayInput, actor: Actor): Promise<{ relay: Relay; created: boolean }> {
     await this.requireOrganization(this.deps.db, organizationId);
-    this.checkSecurity(input);
+    requireEncryption(input, this.deps.connection.allowPrivate);
     // Resolve and check the host now, so an address Relais would refuse is refused at save
     // time with a reason (the same check runs again before every connection).
     await resolveSmtpTarget(input.host, input.port, this.guardOptions());
@@ -373,15 +373,6 @@ export class RelayService {
     return org;
   }
 
-  private checkSecurity(input: SaveRelayInput): void {
-    if (input.security === 'none' && !this.deps.connection.allowPrivate) {
-      throw new AppError(
-        'smtp_plaintext_not_allowed',
-        'Choose "tls" (port 465) or "starttls" (ports 587, 25, 2525): without encryption the password and every message would cross the network in clear.',
-      );
-    }
-  }
-
   private guardOptions() {
     const { allowedPorts, allowPrivate, resolver } = this.deps.connection;
     return { allowedPorts, allowPrivate, ...(resolver ? { resolver } : {}) };
@@ -404,16 +395,4 @@ export class RelayService {
       return false;
     }
   }
-}
-
-function relayNotFound(organizationId: string): AppError {
-  return new AppError('relay_not_found', `The organization "${organizationId}" has no SMTP relay; create one with PUT …/smtp-relay.`);
-}
-
-function relayChanged(): AppError {
-  return new AppError('relay_changed', 'The relay was changed at the same time by someone else; reload it and try again.');
-}
-
-function passwordRequired(message: string): AppError {
-  return new AppError('password_required', message);
 }
