@@ -1,8 +1,9 @@
 // A connected mailbox's access token from its refresh token (connected-refresh.ts), against the
 // local OpenID provider that rotates refresh tokens (test/support/connect-provider.ts): two
 // refreshes of one relay at the same time never spend the same token, the rotated token is the
-// one kept, and the database is not held while the provider answers. The provider's server
-// (smtp.office365.com) resolves to 127.0.0.123; no SMTP connection is made.
+// one kept, and the database is not held while the provider answers; a callback that cannot be
+// saved still ends on the settings page with a code. The provider's server (smtp.office365.com)
+// resolves to 127.0.0.123 (smtp.gmail.com does not resolve); no SMTP connection is made.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -12,10 +13,11 @@ import { createOrganization, createRelayTestApp, fakeResolver, type RelayTestApp
 import { systemClock } from '../../clock.ts';
 
 const MICROSOFT = { clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'ms~platform.secret-value' };
+const GOOGLE = { clientId: '123-abc.apps.googleusercontent.com', clientSecret: 'GOCSPX-platform-secret' };
 
 let provider: ConnectProvider;
 before(async () => {
-  provider = await startConnectProvider({ clock: systemClock, microsoft: MICROSOFT });
+  provider = await startConnectProvider({ clock: systemClock, microsoft: MICROSOFT, google: GOOGLE });
 });
 after(async () => {
   await provider.close();
@@ -48,6 +50,11 @@ for (const dialect of await dialects()) {
           RELAIS_OAUTH_MICROSOFT_AUTHORITY: provider.microsoftAuthority,
           RELAIS_OAUTH_MICROSOFT_CLIENT_ID: MICROSOFT.clientId,
           RELAIS_OAUTH_MICROSOFT_CLIENT_SECRET: MICROSOFT.clientSecret,
+          RELAIS_OAUTH_GOOGLE_CLIENT_ID: GOOGLE.clientId,
+          RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: GOOGLE.clientSecret,
+          RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL: provider.google.authorizationUrl,
+          RELAIS_OAUTH_GOOGLE_TOKEN_URL: provider.google.tokenUrl,
+          RELAIS_OAUTH_GOOGLE_JWKS_URL: provider.google.jwksUrl,
         },
       });
     });
@@ -99,6 +106,18 @@ for (const dialect of await dialects()) {
       assert.ok((await refreshing).token);
       const stored = t.app.relais.relays.openPassword(await t.app.relais.relays.get('slow'));
       assert.ok(provider.refreshTokens().includes(stored));
+    });
+
+    test('a callback that cannot be saved (here the provider server does not resolve) comes back as oauth_connect_failed, never a raw error', async () => {
+      await createOrganization(t, 'unsaved');
+      provider.signInAs = 'someone@gmail.test';
+      const started = await t.app.inject({ method: 'POST', url: '/v1/organizations/unsaved/smtp-relay/connect', headers: t.auth, payload: { provider: 'google' } });
+      const back = await consentAt(started.json().authorizationUrl);
+      provider.signInAs = undefined;
+      const res = await t.app.inject({ method: 'GET', url: `/oauth/callback${back.search}` });
+      assert.equal(res.statusCode, 303, res.body);
+      assert.equal(res.headers.location, '/settings/emails/smtp?connect_error=oauth_connect_failed');
+      assert.equal((await t.app.inject({ method: 'GET', url: '/v1/organizations/unsaved/smtp-relay', headers: t.auth })).statusCode, 404);
     });
   });
 }
