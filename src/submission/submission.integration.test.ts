@@ -5,11 +5,15 @@
 // random ports; the throttling case connects from 127.0.0.181 (test/support/LOOPBACK.md).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { dialects } from '../../test/support/databases.ts';
+import { dialects, tempDir } from '../../test/support/databases.ts';
 import { createOrganization, createRelayTestApp, storeRelay, type RelayTestApp } from '../../test/support/relays.ts';
 import { openSmtpDialogue, plainAuth } from '../../test/support/smtp-client.ts';
 import { startSmtpFixture, type CapturedMessage, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
@@ -29,6 +33,10 @@ before(async () => {
 after(async () => {
   await Promise.all([relay.close(), platform.close()]);
 });
+
+/** swaks, an SMTP client independent of nodemailer (Debian package; required in CI). */
+const SWAKS = spawnSync('swaks', ['--version']).error === undefined;
+if (!SWAKS && process.env.CI) throw new Error('swaks is required in CI (apt-get install swaks)');
 
 /** The exact bytes a client submits (so that the delivered copy can be compared with them). */
 async function compose(mail: Mail.Options): Promise<Buffer> {
@@ -320,6 +328,29 @@ for (const dialect of await dialects()) {
         await insecure.close();
       }
       assert.equal((await messagesOf('atelier')).length, count);
+    });
+
+    test('swaks over STARTTLS (certificate verified) with AUTH PLAIN: queued, then delivered', { skip: !SWAKS && 'swaks not installed' }, async () => {
+      const dir = tempDir('relais-swaks-');
+      const caFile = path.join(dir, 'ca.pem');
+      fs.writeFileSync(caFile, TEST_CA);
+      const messageId = uniqueId();
+      try {
+        const { stdout } = await promisify(execFile)('swaks', [
+          '--server', '127.0.0.1', '--port', String(smtp.port), '--tls', '--tls-verify', '--tls-ca-path', caFile,
+          '--auth', 'PLAIN', '--auth-user', 'atelier', '--auth-password', t.apiKey,
+          '--from', 'noreply@app.example', '--to', 'paul@example.org',
+          '--header', 'Subject: Envoyé par swaks', '--header', `Message-Id: ${messageId}`, '--body', 'Bonjour Paul',
+        ]);
+        assert.match(stdout, /<~ {1,2}250 2\.0\.0 Ok: queued as msg_/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      await t.app.relais.dispatcher.runOnce();
+      const [delivered] = arrived(platform, messageId);
+      assert.ok(delivered, 'delivered through the platform sender');
+      assert.equal(delivered.parsed.from?.value[0]?.address, 'hello@platform.example');
+      assert.equal(delivered.parsed.replyTo?.value[0]?.address, 'noreply@app.example');
     });
 
     test('repeated AUTH failures from one address are throttled: 454 4.7.0, even with a good key', async () => {
