@@ -108,7 +108,9 @@ async function startSubmissionFromConfig(relais: Relais, config: Config): Promis
   const { port, tlsPort, tlsCertFile, tlsKeyFile, allowInsecureAuth } = config.smtpSubmission;
   if (port === undefined && tlsPort === undefined) return undefined;
   const tls = tlsCertFile && tlsKeyFile ? { cert: fs.readFileSync(tlsCertFile, 'utf8'), key: fs.readFileSync(tlsKeyFile, 'utf8') } : undefined;
-  const options = { host: config.host, allowInsecureAuth, ...(tls ? { tls } : {}), ...(tlsPort !== undefined ? { tlsPort } : {}) };
+  // The demo takes AUTH in clear (it has no certificate): its submission port stays on loopback.
+  const host = config.demo && !tls ? '127.0.0.1' : config.host;
+  const options = { host, allowInsecureAuth, ...(tls ? { tls } : {}), ...(tlsPort !== undefined ? { tlsPort } : {}) };
   try {
     return await startSubmission(relais, { ...options, ...(port !== undefined ? { port } : {}) });
   } catch (error) {

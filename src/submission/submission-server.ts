@@ -83,6 +83,9 @@ export function createSubmissionServer(deps: SubmissionHandlerDeps, options: Sub
     hideENHANCEDSTATUSCODES: false,
     disableReverseLookup: true,
     maxClients: 200,
+    // At shutdown, connections still open after this get 421 (a client without its 250 sends
+    // again; a message already committed is then named by its Message-ID, not sent twice).
+    closeTimeout: 5_000,
     logger: false,
     onConnect(_session, callback) {
       metrics.smtpSessions.inc();
