@@ -17,6 +17,7 @@ export const REPLIES = {
   badCredentials: () => new SmtpReply(535, '5.7.8', 'Authentication credentials invalid: the password is a platform API key, the username an organization id or "platform"'),
   unknownOrganization: () => new SmtpReply(535, '5.7.8', 'Authentication credentials invalid: no organization has this id'),
   throttled: (seconds: number) => new SmtpReply(454, '4.7.0', `Too many failed sign-ins from this address; try again in ${seconds} seconds`),
+  authRequired: (tls: boolean) => new SmtpReply(530, '5.7.0', tls ? 'Authentication required: issue STARTTLS, then AUTH' : 'Authentication required'),
   badSender: () => new SmtpReply(501, '5.1.7', 'The envelope sender may not contain line breaks or NUL characters'),
   badRecipient: () => new SmtpReply(553, '5.1.3', 'The recipient is not a valid email address'),
   headerNul: () => new SmtpReply(554, '5.6.0', 'The message header contains a NUL character or a bare CR'),

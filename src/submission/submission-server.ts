@@ -31,7 +31,8 @@ export interface SubmissionServerOptions {
 }
 
 function userOf(session: SMTPServerSession): SubmissionUser {
-  return session.user as unknown as SubmissionUser;
+  if (!session.user) throw REPLIES.authRequired(false);
+  return session.user as SubmissionUser;
 }
 
 async function readAll(stream: Readable & { sizeExceeded?: boolean }): Promise<Buffer | undefined> {
@@ -87,8 +88,14 @@ export function createSubmissionServer(deps: SubmissionHandlerDeps, options: Sub
     // again; a message already committed is then named by its Message-ID, not sent twice).
     closeTimeout: 5_000,
     logger: false,
-    onConnect(_session, callback) {
+    onConnect(session, callback) {
       metrics.smtpSessions.inc();
+      // AUTH is not even offered before TLS: a client never sends its key in clear by mistake.
+      if (!session.secure && !options.allowInsecureAuth) session.disabledCommands = ['AUTH'];
+      callback();
+    },
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = [];
       callback();
     },
     onAuth(auth, session, callback) {
@@ -101,7 +108,9 @@ export function createSubmissionServer(deps: SubmissionHandlerDeps, options: Sub
         },
       );
     },
-    onMailFrom(address: SMTPServerAddress, _session, callback) {
+    onMailFrom(address: SMTPServerAddress, session, callback) {
+      // smtp-server asks for AUTH first only while AUTH is offered: without TLS it is not.
+      if (!session.user) return callback(REPLIES.authRequired(options.tls !== undefined));
       callback(FORBIDDEN_IN_ADDRESS.test(address.address) ? REPLIES.badSender() : null);
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {

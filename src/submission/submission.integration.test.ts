@@ -303,8 +303,8 @@ for (const dialect of await dialects()) {
       const plain = await openSmtpDialogue(smtp.port as number);
       try {
         assert.match(await plain.command('EHLO client.test'), /STARTTLS/);
-        assert.match(await plain.command(`AUTH PLAIN ${plainAuth('atelier', t.apiKey)}`), /^538 /);
-        assert.match(await plain.command('MAIL FROM:<a@platform.example>'), /^530 /);
+        assert.match(await plain.command(`AUTH PLAIN ${plainAuth('atelier', t.apiKey)}`), /^5\d\d /);
+        assert.match(await plain.command('MAIL FROM:<a@platform.example>'), /^530 5\.7\.0 Authentication required: issue STARTTLS/);
       } finally {
         plain.close();
       }
