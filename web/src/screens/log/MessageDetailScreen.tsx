@@ -48,7 +48,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
         <div className="status-card__head">
           <span className={`badge badge--msg-${message.status}`}>{t(`message.status.${message.status}`)}</span>
           <h2 id="message-summary" className="status-card__title">
-            {message.subject ?? t('log.summary')}
+            {message.subject || t('log.summary')}
           </h2>
         </div>
         <dl className="facts">
