@@ -252,7 +252,20 @@ for (const dialect of await dialects()) {
         assert.match(e.response ?? '', /^552 5\.3\.4 /);
         return true;
       });
-      // A client that does not declare SIZE (a bare dialogue) is refused after DATA the same way.
+      // A client that does not declare SIZE is refused after DATA the same way.
+      const insecure = await startSubmission(t.app.relais, { host: '127.0.0.1', port: 0, allowInsecureAuth: true });
+      const d = await openSmtpDialogue(insecure.port as number);
+      try {
+        await d.command('EHLO client.test');
+        await d.command(`AUTH PLAIN ${plainAuth('atelier', t.apiKey)}`);
+        await d.command('MAIL FROM:<a@platform.example>');
+        await d.command('RCPT TO:<lea@example.org>');
+        assert.match(await d.command('DATA'), /^354 /);
+        assert.match(await d.command(`Subject: gros\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(Math.ceil(smtp.sizeLimit / 78) + 10)}.`), /^552 5\.3\.4 /);
+      } finally {
+        d.close();
+        await insecure.close();
+      }
       assert.equal((await messagesOf('atelier')).length, count);
     });
 
