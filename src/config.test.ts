@@ -119,3 +119,30 @@ test('start-up prints the redirect URI to register when a provider is configured
   const lines = connectLines(loadConfig({ RELAIS_PUBLIC_URL: 'https://relais.example.com', RELAIS_OAUTH_GOOGLE_CLIENT_ID: 'g', RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: 's' }));
   assert.deepEqual(lines, ['Connect with Google: redirect URI to register with the provider: https://relais.example.com/oauth/callback']);
 });
+
+test('SMTP submission: off by default, on a documented port in the demo; a port needs TLS or insecure AUTH said out loud', () => {
+  assert.equal(loadConfig({}).smtpSubmission.port, undefined);
+  const demo = loadConfig({}, { demo: true }).smtpSubmission;
+  assert.deepEqual({ port: demo.port, allowInsecureAuth: demo.allowInsecureAuth, demoDefaultPort: demo.demoDefaultPort }, { port: 2587, allowInsecureAuth: true, demoDefaultPort: true });
+  const tls = loadConfig({ RELAIS_SMTP_PORT: '587', RELAIS_SMTPS_PORT: '465', RELAIS_SMTP_TLS_CERT: 'cert.pem', RELAIS_SMTP_TLS_KEY: 'key.pem' }).smtpSubmission;
+  assert.deepEqual(tls, {
+    port: 587,
+    tlsPort: 465,
+    tlsCertFile: path.resolve('cert.pem'),
+    tlsKeyFile: path.resolve('key.pem'),
+    allowInsecureAuth: false,
+    demoDefaultPort: false,
+  });
+  assert.equal(loadConfig({ RELAIS_SMTP_PORT: '0', RELAIS_SMTP_ALLOW_INSECURE_AUTH: 'true' }).smtpSubmission.port, 0);
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+  assert.match(problems({ RELAIS_SMTP_PORT: '587' }).join('\n'), /RELAIS_SMTP_PORT needs RELAIS_SMTP_TLS_CERT and RELAIS_SMTP_TLS_KEY/);
+  assert.match(problems({ RELAIS_SMTPS_PORT: '465' }).join('\n'), /RELAIS_SMTPS_PORT needs RELAIS_SMTP_TLS_CERT/);
+  assert.match(problems({ RELAIS_SMTP_TLS_CERT: 'c.pem' }).join('\n'), /go together/);
+});

@@ -134,6 +134,11 @@ const envSchema = z.object({
   RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   RELAIS_OAUTH_GOOGLE_AUTHORIZATION_URL: endpointUrl.default('https://accounts.google.com/o/oauth2/v2/auth'),
   RELAIS_OAUTH_GOOGLE_JWKS_URL: endpointUrl.default('https://www.googleapis.com/oauth2/v3/certs'),
+  RELAIS_SMTP_PORT: port.optional(),
+  RELAIS_SMTPS_PORT: port.optional(),
+  RELAIS_SMTP_TLS_CERT: z.string().min(1).optional(),
+  RELAIS_SMTP_TLS_KEY: z.string().min(1).optional(),
+  RELAIS_SMTP_ALLOW_INSECURE_AUTH: bool.optional(),
 });
 
 export interface Config {
@@ -194,7 +199,28 @@ export interface Config {
       readonly redirectUri: string;
     };
   };
+  readonly smtpSubmission: SmtpSubmissionConfig;
 }
+
+/**
+ * SMTP submission: where it listens (off when neither port is set) and its TLS. Certificate and
+ * key are file paths (PEM). Without them AUTH is possible only when insecure AUTH is allowed.
+ */
+export interface SmtpSubmissionConfig {
+  /** STARTTLS port (587 in production; 2587 in the demo), or undefined. 0 picks a free port. */
+  readonly port: number | undefined;
+  /** Implicit TLS port (465), or undefined. */
+  readonly tlsPort: number | undefined;
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  /** AUTH before TLS (tests, loopback, the demo). */
+  readonly allowInsecureAuth: boolean;
+  /** The port is the demo's documented default (not set): another free one will do if it is taken. */
+  readonly demoDefaultPort: boolean;
+}
+
+/** The demo's SMTP submission port when RELAIS_SMTP_PORT is not set. */
+export const DEMO_SMTP_PORT = 2587;
 
 /** An OAuth application the platform registered with a provider (authorization code + PKCE). */
 export interface ConnectApplication {
@@ -235,6 +261,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         problems.push(`RELAIS_OAUTH_${provider}_CLIENT_ID and RELAIS_OAUTH_${provider}_CLIENT_SECRET go together: set both to offer "Connect with ${provider === 'MICROSOFT' ? 'Microsoft' : 'Google'}", or neither`);
       }
     }
+  }
+  if (parsed.success && (parsed.data.RELAIS_SMTP_TLS_CERT === undefined) !== (parsed.data.RELAIS_SMTP_TLS_KEY === undefined)) {
+    problems.push('RELAIS_SMTP_TLS_CERT and RELAIS_SMTP_TLS_KEY go together: the certificate and its private key (PEM files)');
+  }
+  if (parsed.success && parsed.data.RELAIS_SMTPS_PORT !== undefined && parsed.data.RELAIS_SMTP_TLS_CERT === undefined) {
+    problems.push('RELAIS_SMTPS_PORT needs RELAIS_SMTP_TLS_CERT and RELAIS_SMTP_TLS_KEY: implicit TLS presents that certificate');
+  }
+  if (
+    parsed.success &&
+    parsed.data.RELAIS_SMTP_PORT !== undefined &&
+    parsed.data.RELAIS_SMTP_TLS_CERT === undefined &&
+    !(parsed.data.RELAIS_SMTP_ALLOW_INSECURE_AUTH ?? false)
+  ) {
+    problems.push(
+      'RELAIS_SMTP_PORT needs RELAIS_SMTP_TLS_CERT and RELAIS_SMTP_TLS_KEY (API keys are passwords on this port: they travel only over TLS), or RELAIS_SMTP_ALLOW_INSECURE_AUTH=true on a loopback or trusted network',
+    );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -288,6 +330,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         googleJwksUrl: e.RELAIS_OAUTH_GOOGLE_JWKS_URL,
         redirectUri: `${publicUrl}/oauth/callback`,
       }),
+    }),
+    smtpSubmission: Object.freeze({
+      // Off in production unless a port is set; on in the demo, on a documented port.
+      port: e.RELAIS_SMTP_PORT ?? (demo ? DEMO_SMTP_PORT : undefined),
+      tlsPort: e.RELAIS_SMTPS_PORT,
+      tlsCertFile: e.RELAIS_SMTP_TLS_CERT === undefined ? undefined : path.resolve(e.RELAIS_SMTP_TLS_CERT),
+      tlsKeyFile: e.RELAIS_SMTP_TLS_KEY === undefined ? undefined : path.resolve(e.RELAIS_SMTP_TLS_KEY),
+      // The demo has no certificate: its submission port takes AUTH in clear (listen on loopback).
+      allowInsecureAuth: e.RELAIS_SMTP_ALLOW_INSECURE_AUTH ?? demo,
+      demoDefaultPort: demo && e.RELAIS_SMTP_PORT === undefined,
     }),
   });
 }

@@ -18,6 +18,12 @@ export interface Metrics {
   relayDeadlineExpired: Counter<'kind'>;
   /** Database faults (lost connection, full disk, storage error), by kind. */
   databaseErrors: Counter<'kind'>;
+  /** SMTP submission: connections opened. */
+  smtpSessions: Counter<never>;
+  /** SMTP submission: AUTH refused, by reason (bad_key, unknown_organization, throttled). */
+  smtpAuthFailures: Counter<'reason'>;
+  /** SMTP submission: messages by outcome (accepted, duplicate, refused, error). */
+  smtpMessages: Counter<'outcome'>;
 }
 
 export interface MetricSources {
@@ -77,6 +83,19 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
       name: 'relais_database_errors_total',
       help: 'Database faults met by queries: connection (PostgreSQL away), full (no space left for SQLite), storage (SQLite I/O error or lock beyond its busy timeout)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    smtpSessions: new Counter({ name: 'relais_smtp_sessions_total', help: 'SMTP submission connections opened', registers: [registry] }),
+    smtpAuthFailures: new Counter({
+      name: 'relais_smtp_auth_failures_total',
+      help: 'SMTP submission sign-ins refused, by reason (bad_key, unknown_organization, throttled)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    smtpMessages: new Counter({
+      name: 'relais_smtp_messages_total',
+      help: 'Messages submitted over SMTP, by outcome (accepted, duplicate: an earlier Message-ID, refused: invalid or too large, error: not stored)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     relays: new Gauge({

@@ -26,6 +26,8 @@ describe('context boundaries (eslint.config.js)', () => {
     // Lower layers never import higher ones.
     ['src/smtp/compose.ts', '../outbox/message.ts', true],
     ['src/store/store.ts', '../tenants/organization.ts', true],
+    ['src/submission/submission-server.ts', '../outbox/sql/insert-message.ts', true],
+    ['src/smtp/raw-message.ts', '../submission/submission.ts', true],
     // Public modules, and a context's own private files, stay open.
     ['src/relays/health/relay-health.ts', '../../outbox/outbox.ts', false],
     ['src/relays/settings/relay.service.ts', '../../tenants/tenants.ts', false],
@@ -33,6 +35,8 @@ describe('context boundaries (eslint.config.js)', () => {
     ['src/relays/sending/relay-router.ts', '../settings/relay.repository.ts', false],
     ['src/cli/check-smtp.ts', '../smtp/flight-check.ts', false],
     ['src/outbox/message.ts', '../smtp/mail.ts', false],
+    ['src/cli/start.ts', '../submission/submission.ts', false],
+    ['src/submission/submitted-message.ts', '../outbox/outbox.ts', false],
   ];
   for (const [file, from, expected] of cases) {
     test(`${file} importing ${from}: ${expected ? 'refused' : 'allowed'}`, async () => {

@@ -9,6 +9,8 @@ import { seedDemo } from '../dev/demo-seed.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { listenOutbox } from '../outbox/wake-channel.ts';
+import type { Relais } from '../relais.ts';
+import { startSubmission, type SubmissionServer } from '../submission/submission.ts';
 import { configOrExit, fail, openMigratedStore } from './runtime.ts';
 
 export async function start(options: { demo: boolean; http: boolean }): Promise<void> {
@@ -47,12 +49,14 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   const stopListening = await listenOutbox(store, () => app.relais.dispatcher.wake(), logger);
   app.addHook('onClose', stopListening);
 
+  let submission: SubmissionServer | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight sends');
     try {
+      await submission?.close();
       await app.close();
       await store.close();
       await devInbox?.close();
@@ -68,6 +72,8 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     lines.unshift(`Relais is running on ${config.publicUrl} (${config.database.kind})`, `API documentation: ${config.publicUrl}/docs`);
     lines.push(...connectLines(config));
     if (devInbox) lines.push(`Dev inbox (what the platform sender and the demo relay delivered): ${config.publicUrl}/dev/inbox`);
+    submission = await startSubmissionFromConfig(app.relais, config);
+    if (submission) lines.push(...submissionLines(config, submission));
   } else {
     await app.ready();
     lines.unshift(`Relais worker ${app.relais.dispatcher.workerId} is delivering (${config.database.kind})`);
@@ -96,3 +102,33 @@ function demoRelayPassword(dataDir: string): string {
   }
 }
 
+
+/** SMTP submission beside the HTTP API, when RELAIS_SMTP_PORT or RELAIS_SMTPS_PORT is set (always in the demo). */
+async function startSubmissionFromConfig(relais: Relais, config: Config): Promise<SubmissionServer | undefined> {
+  const { port, tlsPort, tlsCertFile, tlsKeyFile, allowInsecureAuth } = config.smtpSubmission;
+  if (port === undefined && tlsPort === undefined) return undefined;
+  const tls = tlsCertFile && tlsKeyFile ? { cert: fs.readFileSync(tlsCertFile, 'utf8'), key: fs.readFileSync(tlsKeyFile, 'utf8') } : undefined;
+  // The demo takes AUTH in clear (it has no certificate): its submission port stays on loopback.
+  const host = config.demo && !tls ? '127.0.0.1' : config.host;
+  const options = { host, allowInsecureAuth, ...(tls ? { tls } : {}), ...(tlsPort !== undefined ? { tlsPort } : {}) };
+  try {
+    return await startSubmission(relais, { ...options, ...(port !== undefined ? { port } : {}) });
+  } catch (error) {
+    // The demo's documented port may be taken (another demo): it takes a free one instead.
+    if (config.smtpSubmission.demoDefaultPort && (error as { code?: string }).code === 'EADDRINUSE') {
+      return startSubmission(relais, { ...options, port: 0 });
+    }
+    throw error;
+  }
+}
+
+function submissionLines(config: Config, submission: SubmissionServer): string[] {
+  const host = new URL(config.publicUrl).hostname;
+  const lines: string[] = [];
+  if (submission.port !== undefined) {
+    const security = config.smtpSubmission.tlsCertFile ? 'STARTTLS' : 'no TLS: AUTH in clear, keep it on loopback';
+    lines.push(`SMTP submission: ${host}:${submission.port} (${security}); username: an organization id or "platform", password: a platform API key`);
+  }
+  if (submission.tlsPort !== undefined) lines.push(`SMTP submission (implicit TLS): ${host}:${submission.tlsPort}`);
+  return lines;
+}

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
 import { classifyDatabaseError } from '../store/database-faults.ts';
 import { findOrganization } from '../tenants/tenants.ts';
 import { estimateSize, toContent, type MessageContent, type MessageRecord, type SendMessageRequest } from './message.ts';
-import { findByIdempotencyKey, findContent, findMessage } from './sql/find-messages.ts';
+import { findByIdempotencyKey, findBySubmittedMessageId, findContent, findMessage, forgetSubmittedMessageId } from './sql/find-messages.ts';
 import { insertMessage } from './sql/insert-message.ts';
 
 export interface AcceptDeps {
@@ -26,6 +26,24 @@ export interface AcceptResult {
   created: boolean;
 }
 
+/** How long a submitted Message-ID names its message: the same one again within it is not sent twice. */
+export const SUBMISSION_IDEMPOTENCY_MS = 24 * 3600_000;
+
+/** A message submitted over SMTP, parsed and checked by the submission server. */
+export interface Submission {
+  content: MessageContent;
+  /** The Message-ID the client submitted (`<…>`), kept as the message's own. */
+  messageId?: string;
+}
+
+interface EnqueueOptions {
+  category: string | null;
+  idempotencyKey?: string;
+  requestHash?: string;
+  resentFrom?: string;
+  submittedMessageId?: string;
+}
+
 export class AcceptService {
   constructor(private readonly deps: AcceptDeps) {}
 
@@ -33,6 +51,17 @@ export class AcceptService {
     return this.enqueue(organizationId, toContent(request), {
       category: request.category ?? null,
       ...(idempotencyKey ? { idempotencyKey, requestHash: hashRequest(request) } : {}),
+    });
+  }
+
+  /**
+   * Accepts a message submitted over SMTP. A Message-ID this organization already submitted in
+   * the last 24 hours names that message instead (`created: false`): nothing is sent twice.
+   */
+  async acceptSubmission(organizationId: string, submission: Submission): Promise<AcceptResult> {
+    return this.enqueue(organizationId, submission.content, {
+      category: null,
+      ...(submission.messageId ? { submittedMessageId: submission.messageId } : {}),
     });
   }
 
@@ -47,13 +76,9 @@ export class AcceptService {
     return this.enqueue(organizationId, stored.content, { category: stored.category, resentFrom: messageId });
   }
 
-  private async enqueue(
-    organizationId: string,
-    content: MessageContent,
-    options: { category: string | null; idempotencyKey?: string; requestHash?: string; resentFrom?: string },
-  ): Promise<AcceptResult> {
+  private async enqueue(organizationId: string, content: MessageContent, options: EnqueueOptions): Promise<AcceptResult> {
     const { store, clock } = this.deps;
-    const { idempotencyKey, resentFrom } = options;
+    const { idempotencyKey, resentFrom, submittedMessageId } = options;
     const size = estimateSize(content);
     if (size > this.deps.maxMessageBytes) {
       throw new AppError(
@@ -74,6 +99,11 @@ export class AcceptService {
         const earlier = await findByIdempotencyKey(tx, organizationId, idempotencyKey);
         if (earlier) return { earlier };
       }
+      if (submittedMessageId) {
+        const earlier = await findBySubmittedMessageId(tx, organizationId, submittedMessageId);
+        if (earlier && earlier.createdAt > now - SUBMISSION_IDEMPOTENCY_MS) return { earlier: { record: earlier, requestHash } };
+        if (earlier) await forgetSubmittedMessageId(tx, organizationId, earlier.id);
+      }
       const message = await insertMessage(tx, {
         id,
         organizationId,
@@ -85,6 +115,7 @@ export class AcceptService {
         idempotencyKey: idempotencyKey ?? null,
         requestHash,
         resentFrom: resentFrom ?? null,
+        ...(submittedMessageId ? { source: 'smtp' as const, submittedMessageId } : content.raw ? { source: 'smtp' as const } : {}),
       });
       return { earlier: undefined, message };
     }).catch(async (error: unknown) => {
@@ -92,6 +123,11 @@ export class AcceptService {
       if (idempotencyKey && isUniqueViolation(error)) {
         const earlier = await findByIdempotencyKey(store.db, organizationId, idempotencyKey);
         if (earlier) return { earlier };
+      }
+      // Two submissions of one Message-ID raced: the unique index let one through.
+      if (submittedMessageId && isUniqueViolation(error)) {
+        const earlier = await findBySubmittedMessageId(store.db, organizationId, submittedMessageId);
+        if (earlier) return { earlier: { record: earlier, requestHash } };
       }
       // The connection dropped: the commit may have happened. The message's own id says.
       if (classifyDatabaseError(error) === 'connection') {

@@ -7,7 +7,7 @@ import type { Relais } from '../relais.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
 import { organizationIdParam } from '../tenants/organization.routes.ts';
 import type { Attempt, MessageRecord } from './message.ts';
-import { sendMessageSchema } from './message.ts';
+import { MESSAGE_SOURCES, sendMessageSchema } from './message.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -55,6 +55,8 @@ const messageBody = z.object({
   failedAt: z.string().nullable(),
   resentFrom: z.string().nullable(),
   subject: z.string().nullable(),
+  /** How the platform handed it over: `api` (HTTP) or `smtp` (SMTP submission). */
+  source: z.enum(MESSAGE_SOURCES),
 });
 
 /** GET …/messages: one page of the delivery log, each message with its recipients' addresses. */
@@ -83,6 +85,7 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
     failedAt: iso(m.failedAt),
     resentFrom: m.resentFrom,
     subject: m.subject,
+    source: m.source,
   };
 }
 

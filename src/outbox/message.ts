@@ -12,6 +12,10 @@ export const MAX_RECIPIENTS = 50;
 
 export type RecipientStatus = 'pending' | 'sent' | 'failed';
 
+/** How the platform handed the message over: the HTTP API, or SMTP submission. */
+export const MESSAGE_SOURCES = ['api', 'smtp'] as const;
+export type MessageSource = (typeof MESSAGE_SOURCES)[number];
+
 /** One recipient of a message and where its delivery stands. */
 export interface Recipient {
   position: number;
@@ -54,6 +58,7 @@ export interface MessageRecord {
   /** The failed message this one re-sends. */
   resentFrom: string | null;
   subject: string | null;
+  source: MessageSource;
 }
 
 /** A claimed message: the record plus its content and the lease that covers it. */

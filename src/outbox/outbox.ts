@@ -12,6 +12,10 @@ import { insertMessage } from './sql/insert-message.ts';
 import { rescheduleDeferred } from './sql/reschedule-deferred.ts';
 
 export { countQueued } from './sql/count-queued.ts';
+// What SMTP submission hands to the outbox (relais.accept.acceptSubmission), and the checks it shares with the API.
+export { isValidAddress, MAX_RECIPIENTS } from './message.ts';
+export type { Mailbox, MessageContent } from './message.ts';
+export type { AcceptResult, Submission } from './accept.service.ts';
 
 /**
  * Makes an organization's deferred mail due now, so it is routed again under the relay's or the

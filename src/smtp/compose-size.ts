@@ -86,11 +86,21 @@ function textBodyBound(text: string): number {
   return base64Bound(Buffer.byteLength(text));
 }
 
+/** From (a relay's sender name and address, encoded) and a relay's Reply-To. */
+const SENDER_BYTES = 16 + 5 * 3 * MAX_SENDER_NAME_CHARS + 32 + 2 * (16 + 2 * 3 * MAX_ADDRESS_CHARS + 8);
+
+/**
+ * What the routing headers written at send time may add to a message submitted over SMTP
+ * (From, Reply-To, Message-ID, Date): the SMTP submission server announces the size limit
+ * minus this, so that a message it accepts never travels over the limit.
+ */
+export const ROUTING_HEADERS_BOUND = FIXED_HEADERS_BYTES + SENDER_BYTES;
+
 /** Upper bound, in bytes, of the composed message for `content` whatever route sends it. */
 export function composedSizeBound(content: MessageContent): number {
+  if (content.raw) return Buffer.byteLength(content.raw.base64, 'base64') + ROUTING_HEADERS_BOUND;
   let size = FIXED_HEADERS_BYTES;
-  // From (a relay's sender name and address, encoded) and a relay's Reply-To.
-  size += 16 + 5 * 3 * MAX_SENDER_NAME_CHARS + 32 + 2 * (16 + 2 * 3 * MAX_ADDRESS_CHARS + 8);
+  size += SENDER_BYTES;
   size += addressHeaderBound(content.to) + addressHeaderBound(content.cc);
   if (content.replyTo) size += addressHeaderBound([content.replyTo]);
   size += 16 + headerValueBound(content.subject);

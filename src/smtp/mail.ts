@@ -12,6 +12,19 @@ export interface AttachmentInput {
   contentBase64: string;
 }
 
+/**
+ * A message submitted over SMTP, kept as the client sent it: at send time only its routing
+ * headers (From, Sender, Reply-To when absent, Message-ID) are written anew (raw-message.ts).
+ */
+export interface RawMime {
+  /** The submitted bytes in base64, without their Bcc and X-Relais-Organization headers. */
+  base64: string;
+  /** The submitted From: it becomes Reply-To when it is not the route's sender and the message has none. */
+  from?: Mailbox;
+  /** Whether the message carries its own Reply-To header (then kept as it is). */
+  hasReplyTo: boolean;
+}
+
 /** The accepted request, stored as JSON and composed into MIME at send time. */
 export interface MessageContent {
   to: Mailbox[];
@@ -23,4 +36,6 @@ export interface MessageContent {
   replyTo?: Mailbox;
   headers: Record<string, string>;
   attachments: AttachmentInput[];
+  /** Present for SMTP submissions: the message itself (to, cc, bcc and subject are read from it and its envelope). */
+  raw?: RawMime;
 }

@@ -54,6 +54,10 @@ export interface MessagesTable {
   subject: string | null;
   /** `platform` for messages that must never leave through the organization's relay (relay alerts). */
   forced_route: string | null;
+  /** `api` or `smtp` (SMTP submission). */
+  source: string;
+  /** The Message-ID an SMTP client submitted (idempotency per organization for 24 h); null otherwise. */
+  submitted_message_id: string | null;
 }
 
 export interface MessageAttemptsTable {

@@ -7,6 +7,8 @@ import type { Member } from './member.ts';
 
 export { recordAudit, type NewAuditEntry } from './audit.repository.ts';
 export { findOrganization } from './organization.repository.ts';
+export { ORGANIZATION_ID_PATTERN } from './organization.ts';
+export { clientKey } from './login-throttle.ts';
 
 /** The organization's owners (the people relay alerts go to), by email. */
 export async function listOwners(db: Executor, organizationId: string): Promise<Member[]> {

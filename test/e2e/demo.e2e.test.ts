@@ -4,6 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import nodemailer from 'nodemailer';
 import { tempDir } from '../support/databases.ts';
 import { freePort, startRelaisProcess, type RelaisProcess } from '../support/process.ts';
 
@@ -67,4 +68,23 @@ test('the demo prints its logins and key, and its relay checks, activates and de
   assert.match(arrived.from, /formation@centre-demo\.test/);
   const page = await (await fetch(`${base}/dev/inbox`)).text();
   assert.match(page, /organization relay/);
+
+  // SMTP submission: the demo listens on its documented port (or a free one when taken).
+  const smtpPort = Number(/SMTP submission: [^:]+:(\d+)/.exec(output)?.[1]);
+  assert.ok(smtpPort > 0, `the SMTP submission port is printed:\n${output}`);
+  const client = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, auth: { user: 'demo', pass: key } });
+  const info = await client.sendMail({ from: 'noreply@app.example', to: 'learner@example.org', subject: 'Convocation SMTP demo', text: 'Bonjour' });
+  assert.match(info.response, /^250 2\.0\.0 Ok: queued as msg_/);
+  const smtpDeadline = Date.now() + 10_000;
+  for (;;) {
+    const inbox = (await (await fetch(`${base}/dev/inbox/messages`)).json()) as { messages: Captured[] };
+    const viaSmtp = inbox.messages.find((m) => m.subject === 'Convocation SMTP demo');
+    if (viaSmtp) {
+      assert.equal(viaSmtp.server, 'relay');
+      assert.match(viaSmtp.from, /formation@centre-demo\.test/);
+      break;
+    }
+    assert.ok(Date.now() < smtpDeadline, 'the message submitted over SMTP reached the dev inbox');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 });

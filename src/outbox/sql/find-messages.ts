@@ -27,6 +27,22 @@ export async function findByIdempotencyKey(
   return row ? { record: toMessageRecord(row), requestHash: row.request_hash } : undefined;
 }
 
+/** The message an SMTP client submitted under this Message-ID, if any (however old). */
+export async function findBySubmittedMessageId(db: Executor, organizationId: string, messageId: string): Promise<MessageRecord | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('submitted_message_id', '=', messageId)
+    .executeTakeFirst();
+  return row ? toMessageRecord(row) : undefined;
+}
+
+/** Lets a Message-ID be submitted again (its idempotency window is over); the message keeps it as its Message-ID. */
+export async function forgetSubmittedMessageId(db: Executor, organizationId: string, id: string): Promise<void> {
+  await db.updateTable('messages').set({ submitted_message_id: null }).where('organization_id', '=', organizationId).where('id', '=', id).execute();
+}
+
 export interface MessageFilter {
   organizationId: string;
   status?: MessageStatus;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../store/store.ts';
-import { estimateSize, recipientsOf, type MessageContent, type MessageRecord } from '../message.ts';
+import { estimateSize, recipientsOf, type MessageContent, type MessageRecord, type MessageSource } from '../message.ts';
 import { insertRecipients } from './recipients.ts';
 import { toMessageRecord } from './rows.ts';
 
@@ -18,6 +18,10 @@ export interface NewMessage {
   resentFrom?: string | null;
   /** `platform`: never through the organization's relay. */
   forcedRoute?: 'platform' | null;
+  /** `api` unless said otherwise. */
+  source?: MessageSource;
+  /** The Message-ID an SMTP client submitted: kept as the message's Message-ID, and unique per organization. */
+  submittedMessageId?: string | null;
 }
 
 /** Writes a new message into the outbox as `queued`, with its recipients all pending; returns it. */
@@ -30,7 +34,7 @@ export async function insertMessage(db: Executor, m: NewMessage): Promise<Messag
       organization_id: m.organizationId,
       status: 'queued',
       category: m.category,
-      message_id_header: `<${m.id.replace('_', '.')}@${m.messageIdDomain}>`,
+      message_id_header: m.submittedMessageId ?? `<${m.id.replace('_', '.')}@${m.messageIdDomain}>`,
       payload: JSON.stringify(m.content),
       size_bytes: m.sizeBytes ?? estimateSize(m.content),
       recipient_count: recipients.length,
@@ -50,6 +54,8 @@ export async function insertMessage(db: Executor, m: NewMessage): Promise<Messag
       resent_from: m.resentFrom ?? null,
       forced_route: m.forcedRoute ?? null,
       subject: m.content.subject,
+      source: m.source ?? 'api',
+      submitted_message_id: m.submittedMessageId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

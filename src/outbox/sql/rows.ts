@@ -1,7 +1,7 @@
 // Maps outbox rows to domain records; rows never leave src/outbox/sql.
 import type { MessageStatus, Route } from '../../glossary.ts';
 import type { MessageAttemptsTable, MessagesTable } from '../../store/schema.ts';
-import type { Attempt, ClaimedMessage, MessageContent, MessageRecord, Recipient } from '../message.ts';
+import type { Attempt, ClaimedMessage, MessageContent, MessageRecord, MessageSource, Recipient } from '../message.ts';
 import type { Selectable } from 'kysely';
 
 export function toMessageRecord(row: MessagesTable): MessageRecord {
@@ -24,6 +24,7 @@ export function toMessageRecord(row: MessagesTable): MessageRecord {
     failedAt: row.failed_at,
     resentFrom: row.resent_from,
     subject: row.subject,
+    source: row.source === 'smtp' ? 'smtp' : ('api' satisfies MessageSource),
   };
 }
 

@@ -48,7 +48,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
         <div className="status-card__head">
           <span className={`badge badge--msg-${message.status}`}>{t(`message.status.${message.status}`)}</span>
           <h2 id="message-summary" className="status-card__title">
-            {message.subject ?? t('log.summary')}
+            {message.subject || t('log.summary')}
           </h2>
         </div>
         <dl className="facts">
@@ -60,6 +60,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
             <Fact label={t('log.col.recipients')} value={t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
           )}
           <Fact label={t('log.col.route')} value={message.route ? t(`message.route.${message.route}`) : '—'} />
+          <Fact label={t('log.source')} value={t(`log.source.${message.source}`)} />
           {message.category ? <Fact label={t('log.filter.category')} value={message.category} /> : null}
           <Fact label={t('log.size')} value={bytes(message.sizeBytes, lang)} />
           <Fact label="Message-ID" value={<code className="wrap">{message.messageId}</code>} />
