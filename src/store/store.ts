@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
 import { ensurePrivateDatabaseFiles } from './file-modes.ts';
-import { DatabaseFaults } from './database-faults.ts';
+import { DatabaseFaults, classifyDatabaseError } from './database-faults.ts';
+import { reconnectingDialect } from './reconnecting-driver.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -41,6 +42,8 @@ export interface OpenOptions {
   warn?: (message: string) => void;
   /** How long a database incident stays open after its last fault (default: the Retry-After). */
   faultHoldMs?: number;
+  /** PostgreSQL: connections in the pool (default 10). */
+  poolSize?: number;
 }
 
 /**
@@ -61,6 +64,31 @@ function withSafeRollback(sqlite: SqliteDatabase.Database): SqliteDatabase.Datab
   });
 }
 
+/**
+ * The pool as Kysely sees it, but a client whose query met a dropped connection is discarded
+ * when it is released (pg notices the closed socket a moment later, and could otherwise hand the
+ * dead client to the next query, or to its retry).
+ */
+function discardingDropped(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let dropped = false;
+      const query = (...args: unknown[]): unknown => {
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        if (result instanceof Promise) {
+          result.catch((error: unknown) => {
+            if (classifyDatabaseError(error) === 'connection') dropped = true;
+          });
+        }
+        return result;
+      };
+      return { query, release: (destroy?: boolean) => client.release(destroy === true || dropped) } as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function openStore(target: DatabaseTarget, options: OpenOptions = {}): Store {
   if (target.kind === 'sqlite') {
     // A directory created here is private; an existing one is the operator's (it may be shared).
@@ -78,7 +106,7 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,
-    max: 10,
+    max: options.poolSize ?? 10,
     types: int8Types as pg.CustomTypesConfig,
     // Names Relais's sessions in pg_stat_activity.
     application_name: target.applicationName ?? 'relais',
@@ -98,6 +126,7 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
       faults.note(error);
     });
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const dialect = reconnectingDialect(new PostgresDialect({ pool: discardingDropped(pool) }), { onRetry: (error) => faults.note(error) });
+  const db = new Kysely<Database>({ dialect });
   return { db, capabilities: POSTGRES, postgres: poolConfig, faults, close: () => db.destroy() };
 }
