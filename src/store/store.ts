@@ -9,6 +9,7 @@ import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
 import { ensurePrivateDatabaseFiles } from './file-modes.ts';
 import { DatabaseFaults, classifyDatabaseError } from './database-faults.ts';
 import { reconnectingDialect } from './reconnecting-driver.ts';
+import { ReadinessProbe } from './readiness.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -22,6 +23,8 @@ export interface Store {
   readonly postgres?: pg.PoolConfig;
   /** The current database incident (lost connection, full disk), its log and its metric hook. */
   readonly faults: DatabaseFaults;
+  /** Whether the database takes writes right now (for /readyz): a tiny real write, cached briefly. */
+  readonly readiness: ReadinessProbe;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export interface OpenOptions {
   warn?: (message: string) => void;
   /** How long a database incident stays open after its last fault (default: the Retry-After). */
   faultHoldMs?: number;
+  /** SQLite: how long a write waits for a lock held by another connection (default 5000 ms). */
+  busyTimeoutMs?: number;
   /** PostgreSQL: connections in the pool (default 10). */
   poolSize?: number;
 }
@@ -99,10 +104,12 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
-    return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), close: () => db.destroy() };
+    const faults = new DatabaseFaults({ holdMs: options.faultHoldMs });
+    const readiness = new ReadinessProbe({ db, faults, dataDir: path.dirname(target.file) });
+    return { db, capabilities: SQLITE, faults, readiness, close: () => db.destroy() };
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,
@@ -128,5 +135,5 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
   });
   const dialect = reconnectingDialect(new PostgresDialect({ pool: discardingDropped(pool) }), { onRetry: (error) => faults.note(error) });
   const db = new Kysely<Database>({ dialect });
-  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, close: () => db.destroy() };
+  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, readiness: new ReadinessProbe({ db, faults }), close: () => db.destroy() };
 }
