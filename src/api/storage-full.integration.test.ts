@@ -1,8 +1,9 @@
 // The disk under SQLite fills up: sends are answered 507 insufficient_storage with Retry-After
 // (not 500), the log shows SQLite's real error (not a failed rollback), /readyz says 503, a
 // metric counts it, nothing accepted before is lost, and acceptance resumes by itself once
-// space is freed. On a real small filesystem (tmpfs) where the machine lets the test mount one;
-// elsewhere a Kysely plugin makes writes fail with SQLITE_FULL.
+// space is freed. /readyz follows a real write (and the free space), not the last failed send.
+// On a real small filesystem (tmpfs) where the machine lets the test mount one; elsewhere a
+// Kysely plugin makes writes fail with SQLITE_FULL.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import type { KyselyPlugin } from 'kysely';
 import { createLogger } from '../logger.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { ReadinessProbe } from '../store/readiness.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { tempDir } from '../../test/support/databases.ts';
 
@@ -46,7 +48,11 @@ before(async () => {
     mounted = false;
   }
   const opened = openStore({ kind: 'sqlite', file: path.join(dir, 'relais.db') }, { faultHoldMs: 300 });
-  store = mounted ? opened : { ...opened, db: opened.db.withPlugin(fullDiskPlugin()) };
+  if (mounted) store = opened;
+  else {
+    const db = opened.db.withPlugin(fullDiskPlugin());
+    store = { ...opened, db, readiness: new ReadinessProbe({ db, faults: opened.faults }) };
+  }
   await migrateToLatest(store);
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -118,6 +124,10 @@ test('a full disk under SQLite: 507 with Retry-After, /readyz 503, the real erro
     before.push((r.json() as { id: string }).id);
   }
   fillDisk();
+  // /readyz sees the full disk before any send has failed: its probe writes.
+  const early = await t.app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(early.statusCode, 503, early.body);
+  assert.equal((early.json() as { reason: string }).reason, 'database disk full');
   const refused = await send('while full');
   assert.equal(refused.statusCode, 507, refused.body);
   const body = refused.json() as { error: { code: string; message: string } };
@@ -137,8 +147,14 @@ test('a full disk under SQLite: 507 with Retry-After, /readyz 503, the real erro
   assert.doesNotMatch(logged, /cannot rollback/);
   assert.equal(logs.filter((l) => l.includes('database disk full')).length, 1, 'logged once per incident');
 
+  // Still full long after the last failed send (the incident's hold time is 300 ms here):
+  // /readyz still says 503, as long as writes fail.
+  await delay(1500);
+  const still = await t.app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(still.statusCode, 503, still.body);
+
   freeDisk();
-  // The incident closes once no write has failed for its hold time (300 ms here, Retry-After in production).
+  // Its answer is reused for a second: 200 within about that once space is back.
   let status = 0;
   for (let i = 0; i < 50 && status !== 200; i += 1) {
     await delay(100);

@@ -7,6 +7,7 @@ const coded = (code: string, message = code) => Object.assign(new Error(message)
 
 test('SQLite full disk, I/O errors and locks beyond the busy timeout, PostgreSQL restarts and lost connections are database faults; others are not', () => {
   assert.equal(classifyDatabaseError(coded('SQLITE_FULL')), 'full');
+  assert.equal(classifyDatabaseError(coded('ENOSPC')), 'full');
   assert.equal(classifyDatabaseError(coded('SQLITE_IOERR_WRITE')), 'storage');
   assert.equal(classifyDatabaseError(coded('SQLITE_IOERR')), 'storage');
   assert.equal(classifyDatabaseError(coded('SQLITE_BUSY')), 'storage');

@@ -21,7 +21,8 @@ export function classifyDatabaseError(error: unknown): FaultKind | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (code === 'SQLITE_FULL') return 'full';
+    // ENOSPC: the filesystem under the database has no room left (seen by the readiness probe).
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'full';
     if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_CANTOPEN') return 'storage';
     if (POSTGRES_CONNECTION_CODES.has(code) || NETWORK_CODES.has(code)) return 'connection';
   }

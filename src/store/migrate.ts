@@ -13,6 +13,7 @@ import * as m008 from './migrations/008_check_explanation_ids.ts';
 import * as m009 from './migrations/009_relay_oauth.ts';
 import * as m010 from './migrations/010_oauth_connect.ts';
 import * as m013 from './migrations/013_message_source.ts';
+import * as m016 from './migrations/016_readiness_probe.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '009_relay_oauth': m009,
   '010_oauth_connect': m010,
   '013_message_source': m013,
+  '016_readiness_probe': m016,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

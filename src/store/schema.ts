@@ -264,6 +264,12 @@ export interface OAuthConnectStatesTable {
   expires_at: number;
 }
 
+/** One row, rewritten by /readyz to learn whether the database takes writes. */
+export interface ReadinessProbeTable {
+  id: number;
+  written_at: number;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -281,4 +287,5 @@ export interface Database {
   relay_sends: RelaySendsTable;
   attempt_counts: AttemptCountsTable;
   oauth_connect_states: OAuthConnectStatesTable;
+  readiness_probe: ReadinessProbeTable;
 }

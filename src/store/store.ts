@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
 import { ensurePrivateDatabaseFiles } from './file-modes.ts';
-import { DatabaseFaults } from './database-faults.ts';
+import { DatabaseFaults, classifyDatabaseError } from './database-faults.ts';
+import { reconnectingDialect } from './reconnecting-driver.ts';
+import { ReadinessProbe } from './readiness.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -21,6 +23,8 @@ export interface Store {
   readonly postgres?: pg.PoolConfig;
   /** The current database incident (lost connection, full disk), its log and its metric hook. */
   readonly faults: DatabaseFaults;
+  /** Whether the database takes writes right now (for /readyz): a tiny real write, cached briefly. */
+  readonly readiness: ReadinessProbe;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,10 @@ export interface OpenOptions {
   warn?: (message: string) => void;
   /** How long a database incident stays open after its last fault (default: the Retry-After). */
   faultHoldMs?: number;
+  /** SQLite: how long a write waits for a lock held by another connection (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** PostgreSQL: connections in the pool (default 10). */
+  poolSize?: number;
 }
 
 /**
@@ -61,6 +69,31 @@ function withSafeRollback(sqlite: SqliteDatabase.Database): SqliteDatabase.Datab
   });
 }
 
+/**
+ * The pool as Kysely sees it, but a client whose query met a dropped connection is discarded
+ * when it is released (pg notices the closed socket a moment later, and could otherwise hand the
+ * dead client to the next query, or to its retry).
+ */
+function discardingDropped(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let dropped = false;
+      const query = (...args: unknown[]): unknown => {
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        if (result instanceof Promise) {
+          result.catch((error: unknown) => {
+            if (classifyDatabaseError(error) === 'connection') dropped = true;
+          });
+        }
+        return result;
+      };
+      return { query, release: (destroy?: boolean) => client.release(destroy === true || dropped) } as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function openStore(target: DatabaseTarget, options: OpenOptions = {}): Store {
   if (target.kind === 'sqlite') {
     // A directory created here is private; an existing one is the operator's (it may be shared).
@@ -71,14 +104,16 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
-    return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), close: () => db.destroy() };
+    const faults = new DatabaseFaults({ holdMs: options.faultHoldMs });
+    const readiness = new ReadinessProbe({ db, faults, dataDir: path.dirname(target.file) });
+    return { db, capabilities: SQLITE, faults, readiness, close: () => db.destroy() };
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,
-    max: 10,
+    max: options.poolSize ?? 10,
     types: int8Types as pg.CustomTypesConfig,
     // Names Relais's sessions in pg_stat_activity.
     application_name: target.applicationName ?? 'relais',
@@ -98,6 +133,7 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
       faults.note(error);
     });
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, close: () => db.destroy() };
+  const dialect = reconnectingDialect(new PostgresDialect({ pool: discardingDropped(pool) }), { onRetry: (error) => faults.note(error) });
+  const db = new Kysely<Database>({ dialect });
+  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, readiness: new ReadinessProbe({ db, faults }), close: () => db.destroy() };
 }

@@ -1,5 +1,6 @@
 import type { Capabilities } from '../../store/capabilities.ts';
 import type { Executor } from '../../store/store.ts';
+import { RETRY_SAFE } from '../../store/reconnecting-driver.ts';
 import type { ClaimedMessage } from '../message.ts';
 import { recipientsOf } from './recipients.ts';
 import { toClaimedMessage } from './rows.ts';
@@ -49,6 +50,9 @@ export async function claimMessages(
         .$if(caps.skipLocked, (q) => q.forUpdate().skipLocked()),
     )
     .returningAll()
+    // Retried after a dropped connection: messages it leased before the answer was lost are
+    // leased to `owner` and not in flight, so the retry takes them again.
+    .modifyEnd(RETRY_SAFE)
     .execute();
   const recipients = await recipientsOf(db, rows.map((r) => r.id));
   return rows.map((row) => toClaimedMessage(row, recipients.get(row.id) ?? []));

@@ -1,4 +1,5 @@
 import type { Executor } from '../../store/store.ts';
+import { RETRY_SAFE } from '../../store/reconnecting-driver.ts';
 
 /**
  * Returns messages leased by `owner` to the queue without counting the attempt: used at
@@ -19,6 +20,8 @@ export async function releaseLeases(db: Executor, args: { owner: string; ids: st
     .where('lease_owner', '=', args.owner)
     .where('status', '=', 'sending')
     .where('id', 'in', args.ids)
+    // Twice is once: the second finds no lease of `owner` left.
+    .modifyEnd(RETRY_SAFE)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,4 +1,5 @@
 import type { Executor } from '../../store/store.ts';
+import { RETRY_SAFE } from '../../store/reconnecting-driver.ts';
 
 /** Extends the leases `owner` still holds, so long sends are not taken over by another dispatcher. */
 export async function renewLeases(db: Executor, args: { owner: string; ids: string[]; leaseUntil: number }): Promise<void> {
@@ -9,5 +10,6 @@ export async function renewLeases(db: Executor, args: { owner: string; ids: stri
     .where('lease_owner', '=', args.owner)
     .where('status', '=', 'sending')
     .where('id', 'in', args.ids)
+    .modifyEnd(RETRY_SAFE)
     .execute();
 }
