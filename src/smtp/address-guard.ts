@@ -232,6 +232,15 @@ export function checkPort(port: number, allowedPorts: readonly number[]): void {
  */
 export async function resolveSmtpTarget(host: string, port: number, options: GuardOptions): Promise<SmtpTarget> {
   checkPort(port, options.allowedPorts);
+  return { ...(await resolveGuardedHost(host, options)), port };
+}
+
+/**
+ * The host rule alone (no port list), for other connections Relais makes to addresses it is
+ * given (webhook endpoints): same syntax checks, one resolution, every address public unicast.
+ */
+export async function resolveGuardedHost(host: string, options: Omit<GuardOptions, 'allowedPorts'>): Promise<Omit<SmtpTarget, 'port'>> {
+  const port = 0;
   const parsed = parseHost(host);
   if (parsed.kind === 'ip') {
     assertAllowed(parsed.address, undefined, options.allowPrivate);
