@@ -18,6 +18,11 @@ export interface Metrics {
   relayDeadlineExpired: Counter<'kind'>;
   /** Database faults (lost connection, full disk, storage error), by kind. */
   databaseErrors: Counter<'kind'>;
+  /** Webhook attempts by what followed: delivered, retry, failed (retries exhausted), gone (410). */
+  webhookAttempts: Counter<'result'>;
+  webhookAttemptDuration: Histogram<'result'>;
+  /** Endpoints Relais disabled: gone (410) or failing (5 days without success). */
+  webhookEndpointsDisabled: Counter<'reason'>;
 }
 
 export interface MetricSources {
@@ -77,6 +82,25 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
       name: 'relais_database_errors_total',
       help: 'Database faults met by queries: connection (PostgreSQL away), full (no space left for SQLite), storage (SQLite I/O error or lock beyond its busy timeout)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    webhookAttempts: new Counter({
+      name: 'relais_webhook_attempts_total',
+      help: 'Webhook delivery attempts by what followed (delivered, retry, failed, gone)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    webhookAttemptDuration: new Histogram({
+      name: 'relais_webhook_attempt_duration_seconds',
+      help: 'Time of one webhook attempt, from resolving the endpoint to its answer or the deadline',
+      labelNames: ['result'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers: [registry],
+    }),
+    webhookEndpointsDisabled: new Counter({
+      name: 'relais_webhook_endpoints_disabled_total',
+      help: 'Webhook endpoints Relais disabled, by reason (gone: answered 410; failing: 5 days without success)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     relays: new Gauge({

@@ -37,6 +37,8 @@ import { SessionService } from './tenants/session.service.ts';
 import { OAuthTokenCache } from './smtp/oauth/token-cache.ts';
 import { RelayConnect } from './relays/settings/relay-connect.ts';
 import { RelayNotices } from './relays/health/relay-notices.ts';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+import { WebhookEndpointService } from './webhooks/webhook-endpoint.service.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -55,6 +57,10 @@ export interface RelaisDeps {
   smtpResolver?: Resolver;
   /** Probe schedule and failure threshold of relay health; the threshold defaults to RELAIS_RELAY_FAILURE_THRESHOLD. */
   relayHealth?: Partial<RelayHealthSettings>;
+  /** DNS for webhook endpoints (the address guard); the system resolver when absent. Tests map names to addresses. */
+  webhookResolver?: Resolver;
+  /** Deadline of one webhook attempt (15 s) and the webhook dispatcher's slots (4); tests shorten the deadline. */
+  webhooks?: { timeoutMs?: number; concurrency?: number; ca?: string[]; random?: () => number };
 }
 
 export interface Relais {
@@ -83,6 +89,10 @@ export interface Relais {
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
+  /** The platform's webhook endpoints. */
+  webhooks: WebhookEndpointService;
+  /** Delivers webhooks in slots of its own, beside the mail dispatcher. */
+  webhookDispatcher: WebhookDispatcher;
   platformFrom: Mailbox;
   /** Stops the dispatcher (grace period from config) and closes SMTP pools. Not the store. */
   close(): Promise<void>;
@@ -118,6 +128,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   // dispatcher and the others' look at the queue now.
   const wakeDispatchers = (): void => {
     dispatcher.wake();
+    webhookDispatcher.wake();
     notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
   };
   // One key ring seals relay passwords and Relais's own secrets (the embed-link signing key).
@@ -215,6 +226,19 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       wakeDispatchers();
     },
   });
+  const webhookGuard = { allowPrivate: config.allowPrivateWebhookUrls, ...(deps.webhookResolver ? { resolver: deps.webhookResolver } : {}) };
+  const webhooks = new WebhookEndpointService({ db: store.db, clock, secrets, guard: webhookGuard, onQueued: () => webhookDispatcher.wake() });
+  const webhookDispatcher = new WebhookDispatcher({
+    store,
+    clock,
+    logger: logger.child({ component: 'webhooks' }),
+    metrics,
+    endpoints: webhooks,
+    http: { ...webhookGuard, timeoutMs: deps.webhooks?.timeoutMs ?? 15_000, ...(deps.webhooks?.ca ? { ca: deps.webhooks.ca } : {}) },
+    concurrency: deps.webhooks?.concurrency ?? 4,
+    leaseMs: Math.max(config.leaseSeconds * 1000, 60_000),
+    ...(deps.webhooks?.random ? { random: deps.webhooks.random } : {}),
+  });
   const auth: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
   const attempts = createAttemptBudget(store, clock);
   const sessions = new SessionService(store.db, clock, auth, new LoginThrottle(attempts, auth));
@@ -239,9 +263,11 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,
+    webhooks,
+    webhookDispatcher,
     platformFrom,
     async close() {
-      await dispatcher.stop(config.shutdownGraceSeconds * 1000);
+      await Promise.all([dispatcher.stop(config.shutdownGraceSeconds * 1000), webhookDispatcher.stop(config.shutdownGraceSeconds * 1000)]);
       await platformTransport.close();
       await relayPools.close();
     },
