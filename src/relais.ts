@@ -236,7 +236,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     endpoints: webhooks,
     http: { ...webhookGuard, timeoutMs: deps.webhooks?.timeoutMs ?? 15_000, ...(deps.webhooks?.ca ? { ca: deps.webhooks.ca } : {}) },
     concurrency: deps.webhooks?.concurrency ?? 4,
-    leaseMs: Math.max(config.leaseSeconds * 1000, 60_000),
+    leaseMs: config.leaseSeconds * 1000,
     ...(deps.webhooks?.random ? { random: deps.webhooks.random } : {}),
   });
   const auth: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
