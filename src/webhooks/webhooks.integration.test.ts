@@ -75,7 +75,7 @@ for (const dialect of await dialects()) {
       const endpoint = await createEndpoint({ url: receiver.url, description: 'platform' });
       assert.match(endpoint.secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
       for (const type of EVENT_TYPES) {
-        await record(type, { relayId: 'rly_1', errorCode: 'auth_basic_disabled', reply: '535 5.7.139 Authentication unsuccessful for lea@example.org', route: 'relay' });
+        await record(type, { relayId: 'rly_1', errorCode: 'microsoft-smtp-auth-disabled', reply: '535 5.7.139 Authentication unsuccessful for lea@example.org', route: 'relay' });
       }
       assert.equal((await api('POST', `/v1/webhook-endpoints/${endpoint.id}/test`)).status, 202);
       await deliver();
@@ -92,10 +92,10 @@ for (const dialect of await dialects()) {
             organizationId: 'acme',
             messageId: 'msg_1',
             relayId: 'rly_1',
-            errorCode: 'auth_basic_disabled',
+            errorCode: 'microsoft-smtp-auth-disabled',
             route: 'relay',
             replyCode: '535 5.7.139',
-            ...(event.data.explanationId ? { explanationId: 'auth_basic_disabled' } : {}),
+            explanationId: 'microsoft-smtp-auth-disabled',
           });
         }
       }
