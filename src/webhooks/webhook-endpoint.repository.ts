@@ -125,3 +125,15 @@ export async function deleteEndpoint(db: Executor, id: string): Promise<boolean>
   const result = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** Every sealed signing secret (current and previous), for key rotation. */
+export async function listSealedSecrets(db: Executor): Promise<{ id: string; sealedSecret: string; previousSealedSecret: string | null }[]> {
+  const rows = await db.selectFrom('webhook_endpoints').select(['id', 'sealed_secret', 'previous_sealed_secret']).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, sealedSecret: r.sealed_secret, previousSealedSecret: r.previous_sealed_secret }));
+}
+
+/** Replaces a sealed secret if it is still the one read (a rotation meanwhile wins). */
+export async function replaceSealedSecret(db: Executor, id: string, column: 'sealed_secret' | 'previous_sealed_secret', from: string, to: string): Promise<boolean> {
+  const result = await db.updateTable('webhook_endpoints').set({ [column]: to }).where('id', '=', id).where(column, '=', from).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -29,3 +29,5 @@ export async function queueWebhookEvent(tx: Executor, event: EventInput, scope: 
   );
   return endpoints.length;
 }
+
+export { rewrapWebhookSecrets, type WebhookSecretsRewrap } from './webhook-secret-rotation.ts';
