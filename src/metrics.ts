@@ -23,6 +23,8 @@ export interface Metrics {
   webhookAttemptDuration: Histogram<'result'>;
   /** Endpoints Relais disabled: gone (410) or failing (5 days without success). */
   webhookEndpointsDisabled: Counter<'reason'>;
+  /** Webhook deliveries waiting (pending) or under way (delivering). */
+  webhookQueue: Gauge<'status'>;
 }
 
 export interface MetricSources {
@@ -30,10 +32,12 @@ export interface MetricSources {
   queueDepth: () => Promise<Record<string, number>>;
   /** Organization relays, by status (off, unverified, active, failing). */
   relayStatuses?: () => Promise<Record<string, number>>;
+  /** Webhook deliveries pending or delivering. */
+  webhookQueue?: () => Promise<Record<string, number>>;
 }
 
 export function createMetrics(sources: MetricSources | MetricSources['queueDepth'], defaults = false): Metrics {
-  const { queueDepth, relayStatuses } = typeof sources === 'function' ? { queueDepth: sources, relayStatuses: undefined } : sources;
+  const { queueDepth, relayStatuses, webhookQueue } = typeof sources === 'function' ? { queueDepth: sources, relayStatuses: undefined, webhookQueue: undefined } : sources;
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'relais_' });
   return {
@@ -102,6 +106,17 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
       help: 'Webhook endpoints Relais disabled, by reason (gone: answered 410; failing: 5 days without success)',
       labelNames: ['reason'],
       registers: [registry],
+    }),
+    webhookQueue: new Gauge({
+      name: 'relais_webhook_queue_depth',
+      help: 'Webhook deliveries waiting (pending) or under way (delivering)',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        if (!webhookQueue) return;
+        const counts = await webhookQueue();
+        for (const status of ['pending', 'delivering']) this.set({ status }, counts[status] ?? 0);
+      },
     }),
     relays: new Gauge({
       name: 'relais_relays',

@@ -39,6 +39,7 @@ import { RelayConnect } from './relays/settings/relay-connect.ts';
 import { RelayNotices } from './relays/health/relay-notices.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhookEndpointService } from './webhooks/webhook-endpoint.service.ts';
+import { countOpenDeliveries } from './webhooks/webhooks.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -114,7 +115,11 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const { store } = deps;
-  const metrics = createMetrics({ queueDepth: () => countQueued(store.db), relayStatuses: () => countRelaysByStatus(store.db) });
+  const metrics = createMetrics({
+    queueDepth: () => countQueued(store.db),
+    relayStatuses: () => countRelaysByStatus(store.db),
+    webhookQueue: () => countOpenDeliveries(store.db),
+  });
   // Every database fault is counted; the first of an incident is logged with its real error.
   store.faults.onFault(({ kind, error, opened }) => {
     metrics.databaseErrors.inc({ kind });

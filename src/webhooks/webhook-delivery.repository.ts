@@ -181,3 +181,14 @@ export async function listAttempts(db: Executor, args: { endpointId: string; bef
     nextAttemptAt: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
   }));
 }
+
+/** Deliveries waiting or under way, by status (for the metrics). */
+export async function countOpenDeliveries(db: Executor): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => ['status', eb.fn.countAll().as('n')])
+    .where('status', 'in', ['pending', 'delivering'])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -155,6 +155,10 @@ for (const dialect of await dialects()) {
       assert.equal(firstAttempt?.httpStatus, 500);
       assert.equal(firstAttempt?.response, 'database down?');
       assert.equal(firstAttempt?.nextRetryAt, new Date(clock.now() - DAY - 300_000).toISOString());
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, /relais_webhook_attempts_total\{result="retry"\} 2/);
+      assert.match(metrics, /relais_webhook_attempts_total\{result="delivered"\} 1/);
+      assert.match(metrics, /relais_webhook_queue_depth\{status="pending"\} 0/);
     });
 
     test('429 with Retry-After is honoured; a redirect is not followed', async () => {

@@ -4,6 +4,8 @@
 import { newId } from '../ids.ts';
 import type { Executor } from '../store/store.ts';
 import { insertDeliveries } from './webhook-delivery.repository.ts';
+
+export { countOpenDeliveries } from './webhook-delivery.repository.ts';
 import { listEndpoints } from './webhook-endpoint.repository.ts';
 import { webhookPayload, type EventInput } from './webhook-event.ts';
 
