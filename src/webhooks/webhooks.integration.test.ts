@@ -110,6 +110,29 @@ for (const dialect of await dialects()) {
       assert.throws(() => verifyWebhook(endpoint.secret, first.headers, first.body, { now: stale }), /too far from now/);
     });
 
+    test('a recipient refused for good is announced by message.recipient_failed (its position and the codes, never the address)', async () => {
+      const endpoint = await createEndpoint({ url: receiver.url, events: ['message.sent', 'message.recipient_failed'] });
+      assert.equal((await api('POST', '/v1/organizations', { id: 'acme', name: 'Acme' })).status, 201);
+      smtp.setScript({ rcpt: (to) => (to.includes('gone') ? { code: 550, text: '5.1.1 <gone@example.org>: Recipient address rejected: User unknown' } : undefined) });
+      try {
+        const sent = await api('POST', '/v1/organizations/acme/messages', { to: ['lea@example.org', 'gone@example.org'], subject: 'Hello', text: 'Bonjour' });
+        assert.equal(sent.status, 202);
+        await t.app.relais.dispatcher.runOnce();
+      } finally {
+        smtp.setScript({});
+      }
+      await deliver();
+      const events = (await receiver.waitFor(2)).map((w) => verifyBoth(endpoint.secret, w, clock.now()));
+      const refused = events.find((e) => e.type === 'message.recipient_failed');
+      assert.deepEqual(
+        events.map((e) => e.type).sort(),
+        ['message.recipient_failed', 'message.sent'],
+      );
+      assert.equal(refused?.data.position, 1);
+      assert.equal(refused?.data.replyCode, '550 5.1.1');
+      assert.doesNotMatch(JSON.stringify(events), /gone@|lea@|User unknown/);
+    });
+
     test('a message sent through the API is announced by message.sent, with its route', async () => {
       const endpoint = await createEndpoint({ url: receiver.url, events: ['message.sent'] });
       assert.equal((await api('POST', '/v1/organizations', { id: 'acme', name: 'Acme' })).status, 201);
