@@ -210,6 +210,8 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     retryPolicy,
     leaseMs: config.leaseSeconds * 1000,
     concurrency: config.dispatchConcurrency,
+    // Each settled message recorded its event: its webhooks leave now rather than at the next poll.
+    onRecorded: () => webhookDispatcher.wake(),
     housekeeping: {
       // Relay health's probes, then the owners' one-time sign-in notices (secret expiry, Microsoft's date).
       tick: async () => {

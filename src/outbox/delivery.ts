@@ -34,6 +34,8 @@ export interface DeliveryDeps {
   retryPolicy: RetryPolicy;
   /** The dispatcher whose lease covers the message. */
   workerId: string;
+  /** Called once an outcome and its events have committed (the webhook dispatcher looks at its queue). */
+  onRecorded?: () => void;
 }
 
 export class Delivery {
@@ -99,6 +101,7 @@ export class Delivery {
       return;
     }
     metrics[attempt.outcome].inc({ route });
+    this.deps.onRecorded?.();
     log.info({ route, outcome: attempt.outcome, errorCode: attempt.errorCode, ms: finishedAt - startedAt }, 'send attempt finished');
   }
 
