@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // Contexts talk through their public modules (see DESIGN.md and README's Layout): a file may
 // not import another context's repositories (`*.repository.ts`) nor the folders listed here,
 // which only the context's own files use. Tests are held to it too.
-const CONTEXTS = ['api', 'cli', 'dev', 'outbox', 'relays', 'secrets', 'smtp', 'store', 'submission', 'tenants'];
+const CONTEXTS = ['api', 'cli', 'dev', 'outbox', 'relays', 'secrets', 'smtp', 'store', 'submission', 'tenants', 'webhooks'];
 const PRIVATE_FOLDERS = {
   outbox: { sql: 'outbox/outbox.ts or one of its services' },
   relays: { presets: 'relays/settings/presets.ts' },
@@ -12,7 +12,7 @@ const PRIVATE_FOLDERS = {
 };
 // Lower layers never import from higher ones (their tests may drive them with higher parts).
 const LOWER_LAYERS = ['smtp', 'store', 'secrets'];
-const HIGHER_LAYERS = ['api', 'cli', 'dev', 'outbox', 'relays', 'submission', 'tenants'];
+const HIGHER_LAYERS = ['api', 'cli', 'dev', 'outbox', 'relays', 'submission', 'tenants', 'webhooks'];
 
 function privateOf(context) {
   return [

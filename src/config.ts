@@ -107,6 +107,7 @@ const envSchema = z.object({
   RELAIS_BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   RELAIS_ALLOW_PRIVATE_SMTP_HOSTS: bool.optional(),
   RELAIS_SMTP_ALLOWED_PORTS: portList.default([25, 465, 587, 2525]),
+  RELAIS_ALLOW_PRIVATE_WEBHOOK_URLS: bool.optional(),
   RELAIS_DEMO: bool.default(false),
   RELAIS_DEV_INBOX_PORT: port.default(0),
   RELAIS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -159,6 +160,8 @@ export interface Config {
   readonly bootstrapApiKey: string | undefined;
   readonly allowPrivateSmtpHosts: boolean;
   readonly smtpAllowedPorts: readonly number[];
+  /** Webhook endpoints may be http:// and on private addresses (tests, self-hosted); https:// and public addresses only otherwise. */
+  readonly allowPrivateWebhookUrls: boolean;
   readonly demo: boolean;
   readonly devInboxPort: number;
   readonly logLevel: string;
@@ -303,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapApiKey: e.RELAIS_BOOTSTRAP_API_KEY,
     allowPrivateSmtpHosts: e.RELAIS_ALLOW_PRIVATE_SMTP_HOSTS ?? demo,
     smtpAllowedPorts: Object.freeze([...e.RELAIS_SMTP_ALLOWED_PORTS]),
+    allowPrivateWebhookUrls: e.RELAIS_ALLOW_PRIVATE_WEBHOOK_URLS ?? demo,
     demo,
     devInboxPort: e.RELAIS_DEV_INBOX_PORT,
     logLevel: e.RELAIS_LOG_LEVEL,

@@ -24,6 +24,13 @@ export interface Metrics {
   smtpAuthFailures: Counter<'reason'>;
   /** SMTP submission: messages by outcome (accepted, duplicate, refused, error). */
   smtpMessages: Counter<'outcome'>;
+  /** Webhook attempts by what followed: delivered, retry, failed (retries exhausted), gone (410). */
+  webhookAttempts: Counter<'result'>;
+  webhookAttemptDuration: Histogram<'result'>;
+  /** Endpoints Relais disabled: gone (410) or failing (5 days without success). */
+  webhookEndpointsDisabled: Counter<'reason'>;
+  /** Webhook deliveries waiting (pending) or under way (delivering). */
+  webhookQueue: Gauge<'status'>;
 }
 
 export interface MetricSources {
@@ -31,10 +38,12 @@ export interface MetricSources {
   queueDepth: () => Promise<Record<string, number>>;
   /** Organization relays, by status (off, unverified, active, failing). */
   relayStatuses?: () => Promise<Record<string, number>>;
+  /** Webhook deliveries pending or delivering. */
+  webhookQueue?: () => Promise<Record<string, number>>;
 }
 
 export function createMetrics(sources: MetricSources | MetricSources['queueDepth'], defaults = false): Metrics {
-  const { queueDepth, relayStatuses } = typeof sources === 'function' ? { queueDepth: sources, relayStatuses: undefined } : sources;
+  const { queueDepth, relayStatuses, webhookQueue } = typeof sources === 'function' ? { queueDepth: sources, relayStatuses: undefined, webhookQueue: undefined } : sources;
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'relais_' });
   return {
@@ -97,6 +106,36 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
       help: 'Messages submitted over SMTP, by outcome (accepted, duplicate: an earlier Message-ID, refused: invalid or too large, error: not stored)',
       labelNames: ['outcome'],
       registers: [registry],
+    }),
+    webhookAttempts: new Counter({
+      name: 'relais_webhook_attempts_total',
+      help: 'Webhook delivery attempts by what followed (delivered, retry, failed, gone)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    webhookAttemptDuration: new Histogram({
+      name: 'relais_webhook_attempt_duration_seconds',
+      help: 'Time of one webhook attempt, from resolving the endpoint to its answer or the deadline',
+      labelNames: ['result'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers: [registry],
+    }),
+    webhookEndpointsDisabled: new Counter({
+      name: 'relais_webhook_endpoints_disabled_total',
+      help: 'Webhook endpoints Relais disabled, by reason (gone: answered 410; failing: 5 days without success)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    webhookQueue: new Gauge({
+      name: 'relais_webhook_queue_depth',
+      help: 'Webhook deliveries waiting (pending) or under way (delivering)',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        if (!webhookQueue) return;
+        const counts = await webhookQueue();
+        for (const status of ['pending', 'delivering']) this.set({ status }, counts[status] ?? 0);
+      },
     }),
     relays: new Gauge({
       name: 'relais_relays',

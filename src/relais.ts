@@ -37,6 +37,9 @@ import { SessionService } from './tenants/session.service.ts';
 import { OAuthTokenCache } from './smtp/oauth/token-cache.ts';
 import { RelayConnect } from './relays/settings/relay-connect.ts';
 import { RelayNotices } from './relays/health/relay-notices.ts';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+import { WebhookEndpointService } from './webhooks/webhook-endpoint.service.ts';
+import { countOpenDeliveries } from './webhooks/webhooks.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -55,6 +58,10 @@ export interface RelaisDeps {
   smtpResolver?: Resolver;
   /** Probe schedule and failure threshold of relay health; the threshold defaults to RELAIS_RELAY_FAILURE_THRESHOLD. */
   relayHealth?: Partial<RelayHealthSettings>;
+  /** DNS for webhook endpoints (the address guard); the system resolver when absent. Tests map names to addresses. */
+  webhookResolver?: Resolver;
+  /** Deadline of one webhook attempt (15 s) and the webhook dispatcher's slots (4); tests shorten the deadline. */
+  webhooks?: { timeoutMs?: number; concurrency?: number; ca?: string[]; random?: () => number };
 }
 
 export interface Relais {
@@ -83,6 +90,10 @@ export interface Relais {
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
+  /** The platform's webhook endpoints. */
+  webhooks: WebhookEndpointService;
+  /** Delivers webhooks in slots of its own, beside the mail dispatcher. */
+  webhookDispatcher: WebhookDispatcher;
   platformFrom: Mailbox;
   /** Stops the dispatcher (grace period from config) and closes SMTP pools. Not the store. */
   close(): Promise<void>;
@@ -104,7 +115,11 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const { store } = deps;
-  const metrics = createMetrics({ queueDepth: () => countQueued(store.db), relayStatuses: () => countRelaysByStatus(store.db) });
+  const metrics = createMetrics({
+    queueDepth: () => countQueued(store.db),
+    relayStatuses: () => countRelaysByStatus(store.db),
+    webhookQueue: () => countOpenDeliveries(store.db),
+  });
   // Every database fault is counted; the first of an incident is logged with its real error.
   store.faults.onFault(({ kind, error, opened }) => {
     metrics.databaseErrors.inc({ kind });
@@ -118,6 +133,7 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
   // dispatcher and the others' look at the queue now.
   const wakeDispatchers = (): void => {
     dispatcher.wake();
+    webhookDispatcher.wake();
     notifyOutbox(store).catch((error: unknown) => logger.warn({ err: error }, 'could not notify other dispatchers'));
   };
   // One key ring seals relay passwords and Relais's own secrets (the embed-link signing key).
@@ -195,6 +211,8 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     retryPolicy,
     leaseMs: config.leaseSeconds * 1000,
     concurrency: config.dispatchConcurrency,
+    // Each settled message recorded its event: its webhooks leave now rather than at the next poll.
+    onRecorded: () => webhookDispatcher.wake(),
     housekeeping: {
       // Relay health's probes, then the owners' one-time sign-in notices (secret expiry, Microsoft's date).
       tick: async () => {
@@ -215,6 +233,19 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
       metrics.accepted.inc();
       wakeDispatchers();
     },
+  });
+  const webhookGuard = { allowPrivate: config.allowPrivateWebhookUrls, ...(deps.webhookResolver ? { resolver: deps.webhookResolver } : {}) };
+  const webhooks = new WebhookEndpointService({ db: store.db, clock, secrets, guard: webhookGuard, onQueued: () => webhookDispatcher.wake() });
+  const webhookDispatcher = new WebhookDispatcher({
+    store,
+    clock,
+    logger: logger.child({ component: 'webhooks' }),
+    metrics,
+    endpoints: webhooks,
+    http: { ...webhookGuard, timeoutMs: deps.webhooks?.timeoutMs ?? 15_000, ...(deps.webhooks?.ca ? { ca: deps.webhooks.ca } : {}) },
+    concurrency: deps.webhooks?.concurrency ?? 4,
+    leaseMs: config.leaseSeconds * 1000,
+    ...(deps.webhooks?.random ? { random: deps.webhooks.random } : {}),
   });
   const auth: AuthSettings = { ...DEFAULT_AUTH_SETTINGS, ...deps.auth };
   const attempts = createAttemptBudget(store, clock);
@@ -240,9 +271,11 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,
+    webhooks,
+    webhookDispatcher,
     platformFrom,
     async close() {
-      await dispatcher.stop(config.shutdownGraceSeconds * 1000);
+      await Promise.all([dispatcher.stop(config.shutdownGraceSeconds * 1000), webhookDispatcher.stop(config.shutdownGraceSeconds * 1000)]);
       await platformTransport.close();
       await relayPools.close();
     },

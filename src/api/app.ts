@@ -16,6 +16,7 @@ import { eventRoutes } from '../outbox/event.routes.ts';
 import { relayRoutes } from '../relays/settings/relay.routes.ts';
 import { relayConnectRoutes } from '../relays/settings/relay-connect.routes.ts';
 import { relayCheckRoutes } from '../relays/settings/relay-check.routes.ts';
+import { webhookRoutes } from '../webhooks/webhook.routes.ts';
 import type { CheckLimits } from '../relays/settings/check-budget.ts';
 import { registerAccessControl } from './access-control.ts';
 import { registerSecurityHeaders, useDocsPolicy } from './security-headers.ts';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(relayRoutes(relais));
   await app.register(relayConnectRoutes(relais));
   await app.register(relayCheckRoutes(relais, deps.checkLimits));
+  await app.register(webhookRoutes(relais));
   if (config.demo && deps.devInbox) await app.register(devInboxRoutes(deps.devInbox));
   if (sendIndex) await app.register(webRoutes());
 

@@ -60,6 +60,15 @@ const MATRIX: Record<string, Case> = {
   'GET /v1/organizations/:orgId/messages/:messageId': { url: '/v1/organizations/acme/messages/{messageId}', expect: organization(200, OWNERS) },
   'POST /v1/organizations/:orgId/messages/:messageId/resend': { url: '/v1/organizations/acme/messages/{failedMessageId}/resend', expect: organization(202, OWNERS) },
   'GET /v1/events': { url: '/v1/events', expect: platform(200) },
+  // An endpoint at a public IP literal (checked, never connected to: nothing dispatches here); DELETE last.
+  'POST /v1/webhook-endpoints': { url: '/v1/webhook-endpoints', payload: () => ({ url: 'https://93.184.215.14/hooks' }), expect: platform(201) },
+  'GET /v1/webhook-endpoints': { url: '/v1/webhook-endpoints', expect: platform(200) },
+  'GET /v1/webhook-endpoints/:id': { url: '/v1/webhook-endpoints/{endpointId}', expect: platform(200) },
+  'PATCH /v1/webhook-endpoints/:id': { url: '/v1/webhook-endpoints/{endpointId}', payload: () => ({ description: 'matrix' }), expect: platform(200) },
+  'POST /v1/webhook-endpoints/:id/rotate-secret': { url: '/v1/webhook-endpoints/{endpointId}/rotate-secret', expect: platform(200) },
+  'POST /v1/webhook-endpoints/:id/test': { url: '/v1/webhook-endpoints/{endpointId}/test', expect: platform(202) },
+  'GET /v1/webhook-endpoints/:id/deliveries': { url: '/v1/webhook-endpoints/{endpointId}/deliveries', expect: platform(200) },
+  'DELETE /v1/webhook-endpoints/:id': { url: '/v1/webhook-endpoints/{endpointId}', expect: platform(204) },
   'GET /v1/organizations/:orgId/audit-log': { url: '/v1/organizations/acme/audit-log', expect: organization(200, OWNERS) },
   // acme has a verified relay at 127.0.0.1 (stored in before()); the order below keeps it usable:
   // activate and deactivate first, then verify (refused by the address guard before any socket),
@@ -136,6 +145,7 @@ for (const dialect of await dialects()) {
     let revokedKey: string;
     let messageId: string;
     let failedMessageId: string;
+    let endpointId: string;
     let send: Awaited<ReturnType<typeof rawClient>>;
 
     before(async () => {
@@ -160,6 +170,9 @@ for (const dialect of await dialects()) {
         message: { id: failedMessageId },
       } = await relais.accept.accept('acme', { to: [{ address: 'gone@example.org' }], subject: 'Lost', text: 'Hi' }));
       await relais.store.db.updateTable('messages').set({ status: 'failed' }).where('id', '=', failedMessageId).execute();
+      ({
+        endpoint: { id: endpointId },
+      } = await relais.webhooks.create({ url: 'https://93.184.215.14/hooks' }));
       send = await rawClient(t.app);
     });
     after(async () => {
@@ -192,7 +205,7 @@ for (const dialect of await dialects()) {
       assert.deepEqual(stale, [], 'matrix entries for routes that no longer exist');
     });
 
-    const urlOf = (c: Case) => c.url.replace('{messageId}', messageId).replace('{failedMessageId}', failedMessageId);
+    const urlOf = (c: Case) => c.url.replace('{messageId}', messageId).replace('{failedMessageId}', failedMessageId).replace('{endpointId}', endpointId);
 
     for (const [key, c] of Object.entries(MATRIX)) {
       test(key, async () => {

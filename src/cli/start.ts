@@ -46,7 +46,14 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
   if (config.demo) lines.push(...(await seedDemo(app.relais, demoRelay)));
 
   // Other processes (relais send, API instances on PostgreSQL) wake this dispatcher through NOTIFY.
-  const stopListening = await listenOutbox(store, () => app.relais.dispatcher.wake(), logger);
+  const stopListening = await listenOutbox(
+    store,
+    () => {
+      app.relais.dispatcher.wake();
+      app.relais.webhookDispatcher.wake();
+    },
+    logger,
+  );
   app.addHook('onClose', stopListening);
 
   let submission: SubmissionServer | undefined;
@@ -79,6 +86,7 @@ export async function start(options: { demo: boolean; http: boolean }): Promise<
     lines.unshift(`Relais worker ${app.relais.dispatcher.workerId} is delivering (${config.database.kind})`);
   }
   app.relais.dispatcher.start();
+  app.relais.webhookDispatcher.start();
   console.log(`\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
 }
 

@@ -7,7 +7,7 @@ import type { Route } from '../glossary.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { composeMessage } from '../smtp/compose.ts';
-import { sanitizeReply } from '../smtp/reply-sanitize.ts';
+import { replyCodeOf, sanitizeReply } from '../smtp/reply-sanitize.ts';
 import type { Store } from '../store/store.ts';
 import { classifyDatabaseError } from '../store/database-faults.ts';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -17,8 +17,8 @@ import { isPostponement, type Postponement, type RouteDecision, type Router } fr
 import { classifySendError } from './send-outcome.ts';
 import { settle, type SendReport, type Settlement } from './settle.ts';
 import { completeMessage } from './sql/complete-message.ts';
-import { insertEvent } from './sql/events.ts';
 import { expireMessage } from './sql/expire-message.ts';
+import { recordEvent } from './outbox.ts';
 import { postponeMessage } from './sql/postpone-message.ts';
 import { updateRecipients } from './sql/recipients.ts';
 
@@ -34,6 +34,8 @@ export interface DeliveryDeps {
   retryPolicy: RetryPolicy;
   /** The dispatcher whose lease covers the message. */
   workerId: string;
+  /** Called once an outcome and its events have committed (the webhook dispatcher looks at its queue). */
+  onRecorded?: () => void;
 }
 
 export class Delivery {
@@ -99,6 +101,7 @@ export class Delivery {
       return;
     }
     metrics[attempt.outcome].inc({ route });
+    this.deps.onRecorded?.();
     log.info({ route, outcome: attempt.outcome, errorCode: attempt.errorCode, ms: finishedAt - startedAt }, 'send attempt finished');
   }
 
@@ -131,7 +134,7 @@ export class Delivery {
     await this.deps.store.db.transaction().execute(async (tx) => {
       if (code && now >= expiresAt) {
         if (!(await expireMessage(tx, { id: message.id, owner: this.deps.workerId, now, errorCode: 'retries_exhausted' }))) return;
-        await insertEvent(tx, {
+        await recordEvent(tx, {
           organizationId: message.organizationId,
           type: 'message.failed',
           messageId: message.id,
@@ -147,7 +150,7 @@ export class Delivery {
       this.deps.metrics.postponed.inc({ reason: code ?? 'relay_busy' });
       // Said once when the message starts waiting for a new reason, not at every re-check.
       if (code && code !== message.lastErrorCode) {
-        await insertEvent(tx, {
+        await recordEvent(tx, {
           organizationId: message.organizationId,
           type: 'message.deferred',
           messageId: message.id,
@@ -209,14 +212,37 @@ export class Delivery {
         });
         if (!owned) return false;
         await updateRecipients(tx, message.id, result.recipients, attempt.finishedAt);
-        await insertEvent(tx, {
+        await recordEvent(tx, {
           organizationId: message.organizationId,
           type: `message.${attempt.outcome}`,
           messageId: message.id,
-          data: { attempt: attempt.attempt, route: attempt.route, errorCode: attempt.errorCode, ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}) },
+          data: {
+            attempt: attempt.attempt,
+            route: attempt.route,
+            errorCode: attempt.errorCode,
+            ...replyCodeField(attempt.reply),
+            ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}),
+          },
           at: attempt.finishedAt,
         });
+        // Each recipient refused for good by this attempt (the others may still be delivered).
+        for (const r of result.recipients) {
+          if (r.status !== 'failed' || message.recipients.find((m) => m.position === r.position)?.status !== 'pending') continue;
+          await recordEvent(tx, {
+            organizationId: message.organizationId,
+            type: 'message.recipient_failed',
+            messageId: message.id,
+            data: { attempt: attempt.attempt, route: attempt.route, position: r.position, errorCode: attempt.errorCode, ...replyCodeField(r.reply) },
+            at: attempt.finishedAt,
+          });
+        }
         return true;
       });
   }
+}
+
+/** The reply's codes (`550 5.1.1`) for events: never the server's words, which may quote addresses. */
+function replyCodeField(reply: string | null): { replyCode?: string } {
+  const code = replyCodeOf(reply);
+  return code ? { replyCode: code } : {};
 }

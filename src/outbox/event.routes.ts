@@ -24,7 +24,7 @@ export function eventRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: ['events'],
           summary: 'Read events after a given id, oldest first',
           description:
-            'message.sent, message.deferred, message.failed, relay.failing, relay.recovered. Keep the last id you processed and pass it as `after` to read on.',
+            `${EVENT_TYPES.join(', ')}. Keep the last id you processed and pass it as \`after\` to read on. The same events are pushed to webhook endpoints (/v1/webhook-endpoints).`,
           querystring: z.strictObject({
             after: z.coerce.number().int().min(0).default(0),
             limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -1,6 +1,16 @@
 // Events the platform reads (GET /v1/events) to follow deliveries and relay health.
 
-export const EVENT_TYPES = ['message.sent', 'message.deferred', 'message.failed', 'relay.failing', 'relay.recovered'] as const;
+export const EVENT_TYPES = [
+  'message.sent',
+  'message.deferred',
+  'message.failed',
+  'message.recipient_failed',
+  'relay.activated',
+  'relay.failing',
+  'relay.recovered',
+  'relay.deactivated',
+  'relay.secret_expiring',
+] as const;
 export type PlatformEventType = (typeof EVENT_TYPES)[number];
 
 export interface PlatformEvent {

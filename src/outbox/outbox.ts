@@ -10,6 +10,7 @@ import { WAITING_FOR_RELAY } from './router.ts';
 import { insertEvent } from './sql/events.ts';
 import { insertMessage } from './sql/insert-message.ts';
 import { rescheduleDeferred } from './sql/reschedule-deferred.ts';
+import { queueWebhookEvent } from '../webhooks/webhooks.ts';
 
 export { countQueued } from './sql/count-queued.ts';
 // What SMTP submission hands to the outbox (relais.accept.acceptSubmission), and the checks it shares with the API.
@@ -31,12 +32,16 @@ export async function releaseWaitingMail(
   return (await rescheduleDeferred(tx, { organizationId: args.organizationId, now: args.now, ...codes })) > 0;
 }
 
-/** Records an event the platform reads (GET /v1/events), in the caller's transaction. */
+/**
+ * Records an event the platform reads (GET /v1/events) and queues its webhooks, in the
+ * caller's transaction: both commit with the change the event describes, or neither does.
+ */
 export async function recordEvent(
   tx: Executor,
   event: { organizationId: string; type: PlatformEventType; messageId?: string; data: Record<string, unknown>; at: number },
 ): Promise<void> {
   await insertEvent(tx, event);
+  await queueWebhookEvent(tx, event);
 }
 
 /** A message Relais writes itself for an organization (relay alerts to its owners). */

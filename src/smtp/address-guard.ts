@@ -232,10 +232,18 @@ export function checkPort(port: number, allowedPorts: readonly number[]): void {
  */
 export async function resolveSmtpTarget(host: string, port: number, options: GuardOptions): Promise<SmtpTarget> {
   checkPort(port, options.allowedPorts);
+  return { ...(await resolveGuardedHost(host, options)), port };
+}
+
+/**
+ * The host rule alone (no port list), for other connections Relais makes to addresses it is
+ * given (webhook endpoints): same syntax checks, one resolution, every address public unicast.
+ */
+export async function resolveGuardedHost(host: string, options: Omit<GuardOptions, 'allowedPorts'>): Promise<Omit<SmtpTarget, 'port'>> {
   const parsed = parseHost(host);
   if (parsed.kind === 'ip') {
     assertAllowed(parsed.address, undefined, options.allowPrivate);
-    return target(parsed.address.toString(), port, parsed.address);
+    return target(parsed.address.toString(), parsed.address);
   }
   const name = parsed.name;
   let answers: { address: string }[];
@@ -251,11 +259,11 @@ export async function resolveSmtpTarget(host: string, port: number, options: Gua
     return parsedAddress;
   });
   for (const address of addresses) assertAllowed(address, name, options.allowPrivate);
-  return target(name, port, addresses[0] as Address);
+  return target(name, addresses[0] as Address);
 }
 
-function target(host: string, port: number, address: Address): SmtpTarget {
-  return { host, port, address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 };
+function target(host: string, address: Address): Omit<SmtpTarget, 'port'> {
+  return { host, address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 };
 }
 
 function assertAllowed(address: Address, name: string | undefined, allowPrivate: boolean): void {

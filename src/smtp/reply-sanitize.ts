@@ -55,3 +55,11 @@ function cap(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/** `550 5.1.1` from a reply such as "550 5.1.1 <lea@example.org>: no such user": the codes only. */
+export function replyCodeOf(reply: unknown): string | undefined {
+  if (typeof reply !== 'string') return undefined;
+  const match = /^([2-5]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?/.exec(reply);
+  if (!match) return undefined;
+  return match[2] ? `${match[1]} ${match[2]}` : match[1];
+}

@@ -14,6 +14,7 @@ import * as m009 from './migrations/009_relay_oauth.ts';
 import * as m010 from './migrations/010_oauth_connect.ts';
 import * as m013 from './migrations/013_message_source.ts';
 import * as m016 from './migrations/016_readiness_probe.ts';
+import * as m012 from './migrations/012_webhooks.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '010_oauth_connect': m010,
   '013_message_source': m013,
   '016_readiness_probe': m016,
+  '012_webhooks': m012,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

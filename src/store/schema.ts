@@ -270,6 +270,52 @@ export interface ReadinessProbeTable {
   written_at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  sealed_secret: string;
+  previous_sealed_secret: string | null;
+  previous_secret_until: number | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  at: number;
+  http_status: number | null;
+  duration_ms: number;
+  error_code: string | null;
+  response: string | null;
+  next_attempt_at: number | null;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -288,4 +334,7 @@ export interface Database {
   attempt_counts: AttemptCountsTable;
   oauth_connect_states: OAuthConnectStatesTable;
   readiness_probe: ReadinessProbeTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

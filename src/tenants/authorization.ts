@@ -50,6 +50,8 @@ export const POLICY = {
   /** Delivery and relay events of every organization (GET /v1/events). */
   'events:read': { scope: 'platform' },
   'audit:read': { scope: 'organization', roles: OWNERS },
+  /** The platform's webhook endpoints, their secrets and delivery log. */
+  'webhooks:manage': { scope: 'platform' },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof POLICY;

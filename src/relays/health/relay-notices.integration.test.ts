@@ -78,6 +78,11 @@ for (const dialect of await dialects()) {
       await run();
       assert.equal(mails('owner@ecole.test').length, 2, 'the 7-day reminder is sent once');
       assert.ok(!platform.messages.some((m) => (m.parsed.text ?? '').includes('client-secret-value')), 'never the secret');
+      // The platform hears of it too, once per reminder (GET /v1/events and webhooks).
+      const read = await t.app.inject({ method: 'GET', url: '/v1/events?type=relay.secret_expiring', headers: t.auth });
+      const events = (read.json() as { events: { organizationId: string; data: { expiresAt: string } }[] }).events;
+      const expiry = new Date(expiresAt).toISOString();
+      assert.deepEqual(events.map((e) => [e.organizationId, e.data.expiresAt]), [['ecole', expiry], ['ecole', expiry]]);
     });
   });
 }

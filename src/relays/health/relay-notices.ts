@@ -15,7 +15,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Locale } from '../../glossary.ts';
 import type { Logger } from '../../logger.ts';
-import { queueSystemMessage } from '../../outbox/outbox.ts';
+import { queueSystemMessage, recordEvent } from '../../outbox/outbox.ts';
 import type { Db } from '../../store/store.ts';
 import { findOrganization, listOwners } from '../../tenants/tenants.ts';
 import { MICROSOFT_APP_SIGN_IN } from '../settings/presets/oauth-guides.ts';
@@ -176,6 +176,10 @@ export class RelayNotices {
           { organizationId: relay.organizationId, to: [{ name: owner.name, address: owner.email }], subject, text, category: 'relay-alert', forcedRoute: 'platform' },
           { now, messageIdDomain: this.deps.messageIdDomain },
         );
+      }
+      if (due.kind !== 'microsoft-basic-auth') {
+        const expiresAt = new Date(due.expiresAt ?? now).toISOString();
+        await recordEvent(tx, { organizationId: relay.organizationId, type: 'relay.secret_expiring', data: { relayId: relay.id, version: relay.version, expiresAt }, at: now });
       }
       this.deps.logger.info({ relayId: relay.id, organizationId: relay.organizationId, notice: due.kind, owners: owners.length }, 'sign-in notice queued');
       return true;

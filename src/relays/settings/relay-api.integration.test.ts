@@ -208,6 +208,20 @@ for (const dialect of await dialects()) {
       for (const action of ['relay.saved', 'relay.checked', 'relay.activated', 'relay.deactivated']) assert.ok(actions.includes(action), action);
     });
 
+    test('activating and deactivating are platform events (GET /v1/events and webhooks)', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/v1/events?organizationId=acme&limit=500', headers: t.auth });
+      const events = (res.json().events as { type: string; data: { status: string } }[]).filter((e) => e.type === 'relay.activated' || e.type === 'relay.deactivated');
+      assert.deepEqual(
+        events.slice(-3).map((e) => [e.type, e.data.status]),
+        [
+          ['relay.activated', 'active'],
+          ['relay.deactivated', 'off'],
+          ['relay.activated', 'active'],
+        ],
+        'deactivating a relay already off says nothing',
+      );
+    });
+
     test('DELETE removes the relay and is idempotent', async () => {
       const removed = await call('DELETE', 'acme/smtp-relay');
       assert.equal(removed.statusCode, 204);

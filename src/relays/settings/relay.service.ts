@@ -336,6 +336,7 @@ export class RelayService {
     };
     if (!(await replaceRelay(tx, next, relay.version))) throw relayChanged();
     const madeDue = await this.releaseWaiting(tx, relay.organizationId, now);
+    await recordEvent(tx, { organizationId: relay.organizationId, type: action, data: { relayId: relay.id, version: relay.version, status }, at: now });
     await recordAudit(tx, {
       organizationId: relay.organizationId,
       actor,

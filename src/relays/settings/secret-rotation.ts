@@ -16,6 +16,7 @@ import { KeyRing } from '../../secrets/key-ring.ts';
 import type { KeySourceConfig } from '../../secrets/key-source.ts';
 import type { Executor } from '../../store/store.ts';
 import { rewrapServerSecrets, type ServerSecretsRewrap } from '../../tenants/server-secret.ts';
+import { rewrapWebhookSecrets, type WebhookSecretsRewrap } from '../../webhooks/webhooks.ts';
 import { listSealedPasswords, replaceSealedPassword } from './relay.repository.ts';
 
 export interface RewrapReport {
@@ -73,6 +74,8 @@ export interface RotationOutcome {
   report: RewrapReport;
   /** Relais's own secrets (the embed-link signing key). */
   serverSecrets: ServerSecretsRewrap;
+  /** The platform's webhook signing secrets. */
+  webhookSecrets: WebhookSecretsRewrap;
   /** What the operator should read, line by line. */
   lines: string[];
   /** False when some records could not be re-wrapped (nothing was forgotten then). */
@@ -84,10 +87,11 @@ export async function rotateRelaySecrets(config: KeySourceConfig, db: Executor):
     const ring = KeyRing.fromBase64(config.secretKey, config.secretKeyPrevious);
     const report = await rewrapRelaySecrets(db, ring);
     const serverSecrets = await rewrapServerSecrets(db, ring);
-    const ok = report.failed.length === 0 && serverSecrets.failed.length === 0;
-    const lines = [summary(report), serverSummary(serverSecrets)];
+    const webhookSecrets = await rewrapWebhookSecrets(db, ring);
+    const ok = report.failed.length === 0 && serverSecrets.failed.length === 0 && webhookSecrets.failed.length === 0;
+    const lines = [summary(report), serverSummary(serverSecrets), webhookSummary(webhookSecrets)];
     if (!ok) {
-      lines.push(...failures(report), ...serverFailures(serverSecrets), 'Put the key named above in RELAIS_SECRET_KEY_PREVIOUS and run the command again; keep RELAIS_SECRET_KEY_PREVIOUS until it succeeds.');
+      lines.push(...failures(report), ...serverFailures(serverSecrets), ...webhookFailures(webhookSecrets), 'Put the key named above in RELAIS_SECRET_KEY_PREVIOUS and run the command again; keep RELAIS_SECRET_KEY_PREVIOUS until it succeeds.');
     } else if (config.secretKeyPrevious.length > 0) {
       lines.push(
         `Every relay password and server secret is now under RELAIS_SECRET_KEY (key ${ring.currentId}).`,
@@ -99,7 +103,7 @@ export async function rotateRelaySecrets(config: KeySourceConfig, db: Executor):
         'on every Relais process, restart them, run `relais keys rotate-secret` again, then remove RELAIS_SECRET_KEY_PREVIOUS.',
       );
     }
-    return { mode: 'env', report, serverSecrets, lines, ok };
+    return { mode: 'env', report, serverSecrets, webhookSecrets, lines, ok };
   }
   if (config.database.kind === 'postgres') {
     throw new AppError('secret_key_required', 'RELAIS_SECRET_KEY is required with PostgreSQL; rotation works on the keys it names.');
@@ -108,19 +112,21 @@ export async function rotateRelaySecrets(config: KeySourceConfig, db: Executor):
   const ring = KeyRing.fromBase64(rotated.current, rotated.previous);
   const report = await rewrapRelaySecrets(db, ring);
   const serverSecrets = await rewrapServerSecrets(db, ring);
+  const webhookSecrets = await rewrapWebhookSecrets(db, ring);
   const file = keyFilePath(config.dataDir);
-  const lines = [`New secret key ${ring.currentId} written to ${file}.`, summary(report), serverSummary(serverSecrets)];
-  if (report.failed.length > 0 || serverSecrets.failed.length > 0) {
+  const lines = [`New secret key ${ring.currentId} written to ${file}.`, summary(report), serverSummary(serverSecrets), webhookSummary(webhookSecrets)];
+  if (report.failed.length > 0 || serverSecrets.failed.length > 0 || webhookSecrets.failed.length > 0) {
     lines.push(
       ...failures(report),
       ...serverFailures(serverSecrets),
+      ...webhookFailures(webhookSecrets),
       `The previous keys stay in ${file} so nothing becomes unreadable; fix the records above and run the command again.`,
     );
-    return { mode: 'file', report, serverSecrets, lines, ok: false };
+    return { mode: 'file', report, serverSecrets, webhookSecrets, lines, ok: false };
   }
   dropPreviousKeys(config.dataDir);
   lines.push(`Previous keys removed from ${file}.`);
-  return { mode: 'file', report, serverSecrets, lines, ok: true };
+  return { mode: 'file', report, serverSecrets, webhookSecrets, lines, ok: true };
 }
 
 function serverSummary(r: ServerSecretsRewrap): string {
@@ -129,6 +135,14 @@ function serverSummary(r: ServerSecretsRewrap): string {
 
 function serverFailures(r: ServerSecretsRewrap): string[] {
   return r.failed.map((f) => `  server secret ${f.name}: ${f.code}${f.keyId ? ` (sealed under key ${f.keyId})` : ''}`);
+}
+
+function webhookSummary(r: WebhookSecretsRewrap): string {
+  return `Webhook signing secrets: ${r.total} in all, ${r.rewrapped} re-wrapped, ${r.failed.length} failed.`;
+}
+
+function webhookFailures(r: WebhookSecretsRewrap): string[] {
+  return r.failed.map((f) => `  webhook endpoint ${f.endpointId}: ${f.code}${f.keyId ? ` (sealed under key ${f.keyId})` : ''}`);
 }
 
 function summary(r: RewrapReport): string {
