@@ -18,6 +18,10 @@ export interface Metrics {
   relayDeadlineExpired: Counter<'kind'>;
   /** Database faults (lost connection, full disk, storage error), by kind. */
   databaseErrors: Counter<'kind'>;
+  /** Rows removed by retention, by kind: content (messages whose content went), log (messages), events, audit. */
+  retentionPruned: Counter<'kind'>;
+  /** SQLite pages handed back to the file system after pruning (incremental vacuum). */
+  retentionReclaimedPages: Counter<never>;
 }
 
 export interface MetricSources {
@@ -77,6 +81,17 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
       name: 'relais_database_errors_total',
       help: 'Database faults met by queries: connection (PostgreSQL away), full (no space left for SQLite), storage (SQLite I/O error or lock beyond its busy timeout)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    retentionPruned: new Counter({
+      name: 'relais_retention_pruned_total',
+      help: 'Rows removed by retention, by kind: content (messages whose bodies and attachments were deleted), log (messages deleted from the delivery log), events, audit',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    retentionReclaimedPages: new Counter({
+      name: 'relais_retention_reclaimed_pages_total',
+      help: 'SQLite database pages handed back to the file system after pruning (incremental vacuum)',
       registers: [registry],
     }),
     relays: new Gauge({

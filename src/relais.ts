@@ -37,6 +37,9 @@ import { SessionService } from './tenants/session.service.ts';
 import { OAuthTokenCache } from './smtp/oauth/token-cache.ts';
 import { RelayConnect } from './relays/settings/relay-connect.ts';
 import { RelayNotices } from './relays/health/relay-notices.ts';
+import { RetentionPruner } from './outbox/retention-pruner.ts';
+import { RetentionService } from './tenants/retention.service.ts';
+import { ErasureService } from './tenants/erasure.service.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -83,6 +86,12 @@ export interface Relais {
   accept: AcceptService;
   messages: MessageQueryService;
   dispatcher: Dispatcher;
+  /** How long personal data is kept: the operator's limits and organizations' shorter ones. */
+  retention: RetentionService;
+  /** Deletes what is older than its retention limit, in the background (the dispatcher's housekeeping). */
+  retentionPruner: RetentionPruner;
+  /** Erasing one person's address; deleting an organization. */
+  erasure: ErasureService;
   platformFrom: Mailbox;
   /** Stops the dispatcher (grace period from config) and closes SMTP pools. Not the store. */
   close(): Promise<void>;
@@ -185,6 +194,13 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     limiter: relayLimiter,
     health: relayHealth,
   });
+  const retentionPruner = new RetentionPruner({
+    store,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    metrics,
+    limits: config.retention,
+  });
   const dispatcher = new Dispatcher({
     store,
     clock,
@@ -200,9 +216,14 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
         const next = await relayHealth.tick();
         await relayNotices.tick().catch((error: unknown) => logger.error({ err: error }, 'could not send sign-in notices'));
         await relayConnect.refreshIdle().catch((error: unknown) => logger.error({ err: error }, 'could not refresh idle connected mailboxes'));
-        return next;
+        // Retention runs beside delivery, in small batches, without holding up this tick.
+        retentionPruner.tick();
+        return next === undefined ? retentionPruner.nextRunAt : Math.min(next, retentionPruner.nextRunAt);
       },
-      settled: () => relayHealth.settled(),
+      settled: async () => {
+        await relayHealth.settled();
+        await retentionPruner.settled();
+      },
     },
   });
   const accept = new AcceptService({
@@ -239,9 +260,13 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     accept,
     messages: new MessageQueryService(store.db),
     dispatcher,
+    retention: new RetentionService(store.db, clock, config.retention),
+    retentionPruner,
+    erasure: new ErasureService({ db: store.db, clock, removeRelay: (organizationId, actor) => relayConnect.remove(organizationId, actor) }),
     platformFrom,
     async close() {
       await dispatcher.stop(config.shutdownGraceSeconds * 1000);
+      await retentionPruner.settled();
       await platformTransport.close();
       await relayPools.close();
     },

@@ -55,6 +55,8 @@ const messageBody = z.object({
   failedAt: z.string().nullable(),
   resentFrom: z.string().nullable(),
   subject: z.string().nullable(),
+  /** When retention or an erasure deleted the content (bodies, attachments, headers, names); null while kept. */
+  contentDeletedAt: z.string().nullable(),
 });
 
 /** GET …/messages: one page of the delivery log, each message with its recipients' addresses. */
@@ -83,6 +85,7 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
     failedAt: iso(m.failedAt),
     resentFrom: m.resentFrom,
     subject: m.subject,
+    contentDeletedAt: iso(m.contentDeletedAt),
   };
 }
 

@@ -54,6 +54,8 @@ export interface MessageRecord {
   /** The failed message this one re-sends. */
   resentFrom: string | null;
   subject: string | null;
+  /** When its content (bodies, attachments, headers, names) was deleted by retention or erasure; null while kept. */
+  contentDeletedAt: number | null;
 }
 
 /** A claimed message: the record plus its content and the lease that covers it. */

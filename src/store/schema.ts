@@ -54,6 +54,8 @@ export interface MessagesTable {
   subject: string | null;
   /** `platform` for messages that must never leave through the organization's relay (relay alerts). */
   forced_route: string | null;
+  /** When the content (bodies, attachments, headers, names) was deleted by retention or erasure; null while kept. */
+  content_deleted_at?: number | null;
 }
 
 export interface MessageAttemptsTable {
@@ -260,6 +262,16 @@ export interface OAuthConnectStatesTable {
   expires_at: number;
 }
 
+/** Retention limits an organization chose shorter than the operator's (null: the operator's). */
+export interface OrganizationRetentionTable {
+  organization_id: string;
+  content_days: number | null;
+  log_days: number | null;
+  events_days: number | null;
+  audit_days: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -277,4 +289,5 @@ export interface Database {
   relay_sends: RelaySendsTable;
   attempt_counts: AttemptCountsTable;
   oauth_connect_states: OAuthConnectStatesTable;
+  organization_retention: OrganizationRetentionTable;
 }

@@ -69,6 +69,9 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     for (const warning of ensurePrivateDatabaseFiles(target.file)) options.warn?.(warning);
     const sqlite = new SqliteDatabase(target.file);
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
+    // Pages freed by retention go back to the file system bit by bit (store/reclaim-space.ts).
+    // Takes effect on a new database; an older one keeps its mode until a VACUUM (README).
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');

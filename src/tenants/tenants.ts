@@ -7,6 +7,9 @@ import type { Member } from './member.ts';
 
 export { recordAudit, type NewAuditEntry } from './audit.repository.ts';
 export { findOrganization } from './organization.repository.ts';
+export { pruneAudit } from './audit.repository.ts';
+export { listRetentionOverrides } from './retention.repository.ts';
+export { effectiveRetention, DAY_MS, type RetentionKind, type RetentionLimits } from './retention.ts';
 
 /** The organization's owners (the people relay alerts go to), by email. */
 export async function listOwners(db: Executor, organizationId: string): Promise<Member[]> {

@@ -24,6 +24,7 @@ export function toMessageRecord(row: MessagesTable): MessageRecord {
     failedAt: row.failed_at,
     resentFrom: row.resent_from,
     subject: row.subject,
+    contentDeletedAt: row.content_deleted_at ?? null,
   };
 }
 
