@@ -119,3 +119,12 @@ test('start-up prints the redirect URI to register when a provider is configured
   const lines = connectLines(loadConfig({ RELAIS_PUBLIC_URL: 'https://relais.example.com', RELAIS_OAUTH_GOOGLE_CLIENT_ID: 'g', RELAIS_OAUTH_GOOGLE_CLIENT_SECRET: 's' }));
   assert.deepEqual(lines, ['Connect with Google: redirect URI to register with the provider: https://relais.example.com/oauth/callback']);
 });
+
+test('retention: 7 days of content, 90 of delivery log, 30 of events, 365 of audit by default; whole days from 1 to 3650', () => {
+  assert.deepEqual({ ...loadConfig({}).retention }, { contentDays: 7, logDays: 90, eventsDays: 30, auditDays: 365 });
+  const set = loadConfig({ RELAIS_RETENTION_CONTENT_DAYS: '2', RELAIS_RETENTION_LOG_DAYS: '30', RELAIS_RETENTION_EVENTS_DAYS: '10', RELAIS_RETENTION_AUDIT_DAYS: '730' });
+  assert.deepEqual({ ...set.retention }, { contentDays: 2, logDays: 30, eventsDays: 10, auditDays: 730 });
+  for (const [name, value] of [['RELAIS_RETENTION_CONTENT_DAYS', '0'], ['RELAIS_RETENTION_LOG_DAYS', '1.5'], ['RELAIS_RETENTION_AUDIT_DAYS', 'forever']]) {
+    assert.throws(() => loadConfig({ [name as string]: value }), (error: unknown) => error instanceof ConfigError && error.message.includes(name as string));
+  }
+});
