@@ -21,6 +21,12 @@ export interface Store {
   readonly postgres?: pg.PoolConfig;
   /** The current database incident (lost connection, full disk), its log and its metric hook. */
   readonly faults: DatabaseFaults;
+  /**
+   * SQLite only: moves up to `maxPages` free pages out of the file (incremental vacuum). Run
+   * through the driver's exec, which steps the pragma to its end: a prepared statement's single
+   * step would free one page.
+   */
+  readonly vacuumIncrementally?: (maxPages: number) => void;
   close(): Promise<void>;
 }
 
@@ -77,7 +83,13 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
-    return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), close: () => db.destroy() };
+    return {
+      db,
+      capabilities: SQLITE,
+      faults: new DatabaseFaults({ holdMs: options.faultHoldMs }),
+      vacuumIncrementally: (maxPages) => sqlite.exec(`pragma incremental_vacuum(${Math.max(1, Math.floor(maxPages))})`),
+      close: () => db.destroy(),
+    };
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,
