@@ -7,7 +7,7 @@
 // (a row is pruned once, whoever gets there first) and on PostgreSQL skips rows another
 // process holds: every worker process runs its own pruner. Queued, deferred and sending
 // messages are never touched: only final ones (sent, failed) are.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -26,7 +26,7 @@ export interface RetentionPrunerDeps {
   metrics: Metrics;
   /** The operator's limits (RELAIS_RETENTION_*). */
   limits: RetentionLimits;
-  /** Rows per batch (default 200). */
+  /** Rows per batch (default 200); the pruner rests as long as each batch took before the next. */
   batchSize?: number;
   /** Batches of one kind per pass, so that one pass stays short (default 50); the rest waits for the next pass. */
   maxBatchesPerPass?: number;
@@ -120,14 +120,17 @@ export class RetentionPruner {
     const size = this.deps.batchSize ?? 200;
     const max = this.deps.maxBatchesPerPass ?? 50;
     for (let i = 0; i < max; i += 1) {
+      const started = performance.now();
       const n = await prune();
+      const took = performance.now() - started;
       if (n > 0) {
         report[kind] += n;
         this.deps.metrics.retentionPruned.inc({ kind }, n);
       }
       if (n < size) return;
-      // Let deliveries and requests run between two batches.
-      await yieldToLoop();
+      // Rest as long as the batch took: deliveries and requests get at least half of the
+      // database's time (SQLite has one writer), however long the backlog.
+      await pause(Math.min(1000, Math.max(1, took)));
     }
     report.complete = false;
   }
