@@ -146,3 +146,12 @@ test('SMTP submission: off by default, on a documented port in the demo; a port 
   assert.match(problems({ RELAIS_SMTPS_PORT: '465' }).join('\n'), /RELAIS_SMTPS_PORT needs RELAIS_SMTP_TLS_CERT/);
   assert.match(problems({ RELAIS_SMTP_TLS_CERT: 'c.pem' }).join('\n'), /go together/);
 });
+
+test('retention: 7 days of content, 90 of delivery log, 30 of events, 365 of audit by default; whole days from 1 to 3650', () => {
+  assert.deepEqual({ ...loadConfig({}).retention }, { contentDays: 7, logDays: 90, eventsDays: 30, auditDays: 365 });
+  const set = loadConfig({ RELAIS_RETENTION_CONTENT_DAYS: '2', RELAIS_RETENTION_LOG_DAYS: '30', RELAIS_RETENTION_EVENTS_DAYS: '10', RELAIS_RETENTION_AUDIT_DAYS: '730' });
+  assert.deepEqual({ ...set.retention }, { contentDays: 2, logDays: 30, eventsDays: 10, auditDays: 730 });
+  for (const [name, value] of [['RELAIS_RETENTION_CONTENT_DAYS', '0'], ['RELAIS_RETENTION_LOG_DAYS', '1.5'], ['RELAIS_RETENTION_AUDIT_DAYS', 'forever']]) {
+    assert.throws(() => loadConfig({ [name as string]: value }), (error: unknown) => error instanceof ConfigError && error.message.includes(name as string));
+  }
+});

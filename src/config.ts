@@ -82,6 +82,9 @@ function isOrigin(entry: string): boolean {
 /** A duration in seconds; fractions allowed (0.5). */
 const seconds = z.coerce.number({ message: 'must be a number of seconds' }).positive('must be more than 0').max(3600, 'must be at most 3600');
 
+/** A retention limit in whole days (at most ten years). */
+const days = z.coerce.number({ message: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days');
+
 /** Every environment variable Relais reads; anything else starting with RELAIS_ stops start-up. */
 /** An operator-set token endpoint: https://, or http:// for sovereign clouds and tests; never user input. */
 const endpointUrl = z
@@ -140,6 +143,10 @@ const envSchema = z.object({
   RELAIS_SMTP_TLS_CERT: z.string().min(1).optional(),
   RELAIS_SMTP_TLS_KEY: z.string().min(1).optional(),
   RELAIS_SMTP_ALLOW_INSECURE_AUTH: bool.optional(),
+  RELAIS_RETENTION_CONTENT_DAYS: days.default(7),
+  RELAIS_RETENTION_LOG_DAYS: days.default(90),
+  RELAIS_RETENTION_EVENTS_DAYS: days.default(30),
+  RELAIS_RETENTION_AUDIT_DAYS: days.default(365),
 });
 
 export interface Config {
@@ -184,6 +191,11 @@ export interface Config {
    * idle timeouts say: a delivery, a probe or a check through an organization's relay.
    */
   readonly relaySendTimeoutMs: number;
+  /**
+   * How long Relais keeps personal data, in days after a message is final (sent or failed) or
+   * after an event or audit entry was written; an organization may choose shorter limits.
+   */
+  readonly retention: RetentionDays;
   /** Token endpoints of OAuth2 app sign-in (operator configuration, never taken from a relay's settings). */
   readonly oauth: {
     readonly microsoftAuthority: string;
@@ -224,6 +236,17 @@ export interface SmtpSubmissionConfig {
 
 /** The demo's SMTP submission port when RELAIS_SMTP_PORT is not set. */
 export const DEMO_SMTP_PORT = 2587;
+
+export interface RetentionDays {
+  /** Message content: bodies, attachments, custom headers, recipients' names. */
+  readonly contentDays: number;
+  /** Delivery-log metadata: status, route, attempts, replies, recipients' addresses. */
+  readonly logDays: number;
+  /** Platform events (GET /v1/events). */
+  readonly eventsDays: number;
+  /** The organizations' audit logs. */
+  readonly auditDays: number;
+}
 
 /** An OAuth application the platform registered with a provider (authorization code + PKCE). */
 export interface ConnectApplication {
@@ -324,6 +347,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     frameAncestors: Object.freeze([...e.RELAIS_FRAME_ANCESTORS]),
     relaySendTimeoutMs: Math.round(e.RELAIS_RELAY_SEND_TIMEOUT_SECONDS * 1000),
+    retention: Object.freeze({
+      contentDays: e.RELAIS_RETENTION_CONTENT_DAYS,
+      logDays: e.RELAIS_RETENTION_LOG_DAYS,
+      eventsDays: e.RELAIS_RETENTION_EVENTS_DAYS,
+      auditDays: e.RELAIS_RETENTION_AUDIT_DAYS,
+    }),
     oauth: Object.freeze({
       microsoftAuthority: e.RELAIS_OAUTH_MICROSOFT_AUTHORITY,
       googleTokenUrl: e.RELAIS_OAUTH_GOOGLE_TOKEN_URL,

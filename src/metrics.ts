@@ -31,6 +31,10 @@ export interface Metrics {
   webhookEndpointsDisabled: Counter<'reason'>;
   /** Webhook deliveries waiting (pending) or under way (delivering). */
   webhookQueue: Gauge<'status'>;
+  /** Rows removed by retention, by kind: content (messages whose content went), log (messages), events, audit. */
+  retentionPruned: Counter<'kind'>;
+  /** SQLite pages handed back to the file system after pruning (incremental vacuum). */
+  retentionReclaimedPages: Counter<never>;
 }
 
 export interface MetricSources {
@@ -136,6 +140,17 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
         const counts = await webhookQueue();
         for (const status of ['pending', 'delivering']) this.set({ status }, counts[status] ?? 0);
       },
+    }),
+    retentionPruned: new Counter({
+      name: 'relais_retention_pruned_total',
+      help: 'Rows removed by retention, by kind: content (messages whose bodies and attachments were deleted), log (messages deleted from the delivery log), events, audit',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    retentionReclaimedPages: new Counter({
+      name: 'relais_retention_reclaimed_pages_total',
+      help: 'SQLite database pages handed back to the file system after pruning (incremental vacuum)',
+      registers: [registry],
     }),
     relays: new Gauge({
       name: 'relais_relays',

@@ -40,6 +40,9 @@ import { RelayNotices } from './relays/health/relay-notices.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhookEndpointService } from './webhooks/webhook-endpoint.service.ts';
 import { countOpenDeliveries } from './webhooks/webhooks.ts';
+import { RetentionPruner } from './outbox/retention-pruner.ts';
+import { RetentionService } from './tenants/retention.service.ts';
+import { ErasureService } from './tenants/erasure.service.ts';
 
 export interface RelaisDeps {
   store: Store;
@@ -94,6 +97,12 @@ export interface Relais {
   webhooks: WebhookEndpointService;
   /** Delivers webhooks in slots of its own, beside the mail dispatcher. */
   webhookDispatcher: WebhookDispatcher;
+  /** How long personal data is kept: the operator's limits and organizations' shorter ones. */
+  retention: RetentionService;
+  /** Deletes what is older than its retention limit, in the background (the dispatcher's housekeeping). */
+  retentionPruner: RetentionPruner;
+  /** Erasing one person's address; deleting an organization. */
+  erasure: ErasureService;
   platformFrom: Mailbox;
   /** Stops the dispatcher (grace period from config) and closes SMTP pools. Not the store. */
   close(): Promise<void>;
@@ -202,6 +211,13 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     limiter: relayLimiter,
     health: relayHealth,
   });
+  const retentionPruner = new RetentionPruner({
+    store,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    metrics,
+    limits: config.retention,
+  });
   const dispatcher = new Dispatcher({
     store,
     clock,
@@ -219,9 +235,14 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
         const next = await relayHealth.tick();
         await relayNotices.tick().catch((error: unknown) => logger.error({ err: error }, 'could not send sign-in notices'));
         await relayConnect.refreshIdle().catch((error: unknown) => logger.error({ err: error }, 'could not refresh idle connected mailboxes'));
-        return next;
+        // Retention runs beside delivery, in small batches, without holding up this tick.
+        retentionPruner.tick();
+        return next === undefined ? retentionPruner.nextRunAt : Math.min(next, retentionPruner.nextRunAt);
       },
-      settled: () => relayHealth.settled(),
+      settled: async () => {
+        await relayHealth.settled();
+        await retentionPruner.settled();
+      },
     },
   });
   const accept = new AcceptService({
@@ -274,8 +295,12 @@ export function createRelais(config: Config, deps: RelaisDeps): Relais {
     webhooks,
     webhookDispatcher,
     platformFrom,
+    retention: new RetentionService(store.db, clock, config.retention),
+    retentionPruner,
+    erasure: new ErasureService({ db: store.db, clock, removeRelay: (organizationId, actor) => relayConnect.remove(organizationId, actor) }),
     async close() {
       await Promise.all([dispatcher.stop(config.shutdownGraceSeconds * 1000), webhookDispatcher.stop(config.shutdownGraceSeconds * 1000)]);
+      await retentionPruner.settled();
       await platformTransport.close();
       await relayPools.close();
     },

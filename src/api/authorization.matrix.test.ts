@@ -102,6 +102,15 @@ const MATRIX: Record<string, Case> = {
     expect: organization(200, OWNERS),
   },
   'DELETE /v1/organizations/:orgId/smtp-relay': { url: '/v1/organizations/acme/smtp-relay', expect: organization(204, OWNERS) },
+  'GET /v1/organizations/:orgId/retention': { url: '/v1/organizations/acme/retention', expect: organization(200, OWNERS) },
+  'PUT /v1/organizations/:orgId/retention': { url: '/v1/organizations/acme/retention', payload: () => ({ contentDays: 5 }), expect: organization(200, OWNERS) },
+  'POST /v1/organizations/:orgId/erasure': { url: '/v1/organizations/acme/erasure', payload: () => ({ email: 'nobody@example.org' }), expect: organization(200, OWNERS) },
+  'GET /v1/organizations/:orgId/export': { url: '/v1/organizations/acme/export', expect: organization(200, OWNERS) },
+  // Deleting an organization is the platform's: acme's people are not members of "doomed" (404), the platform deletes it.
+  'DELETE /v1/organizations/:orgId': {
+    url: '/v1/organizations/doomed',
+    expect: { anonymous: 401, revokedKey: 401, member: 404, admin: 404, otherOwner: 404, owner: 404, platform: 200 },
+  },
   // Provider data for any signed-in caller.
   'GET /v1/smtp-presets': {
     url: '/v1/smtp-presets',
@@ -153,6 +162,7 @@ for (const dialect of await dialects()) {
       const { relais } = t.app;
       await relais.organizations.create({ id: 'acme', name: 'Acme' });
       await relais.organizations.create({ id: 'other', name: 'Other' });
+      await relais.organizations.create({ id: 'doomed', name: 'Doomed' });
       await addMember(relais, 'acme', 'u-owner', 'owner');
       await addMember(relais, 'acme', 'u-admin', 'admin');
       await addMember(relais, 'acme', 'u-member', 'member');

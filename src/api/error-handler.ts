@@ -25,6 +25,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   email_taken: 409,
   idempotency_conflict: 409,
   message_not_failed: 409,
+  messages_in_flight: 409,
+  message_content_expired: 410,
   relay_not_verified: 409,
   relay_changed: 409,
   custom_smtp_disabled: 409,

@@ -29,7 +29,8 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('migrate')
     .description('Create or upgrade the database schema, then exit. `start` and `worker` also migrate at boot.')
-    .action(migrateCommand);
+    .option('--compact', 'SQLite created before retention: switch to incremental auto-vacuum with one VACUUM (stop Relais first)')
+    .action((options: { compact?: boolean }) => migrateCommand(options));
 
   program
     .command('send')

@@ -73,6 +73,14 @@ export class AcceptService {
     if (original.status !== 'failed') {
       throw new AppError('message_not_failed', `Only failed messages can be re-sent; this one is ${original.status}.`, { status: original.status });
     }
+    if (stored.content === null) {
+      const on = new Date(stored.contentDeletedAt ?? 0).toISOString();
+      throw new AppError(
+        'message_content_expired',
+        `The content of this message was deleted on ${on} (retention or erasure), so it cannot be re-sent; send it again as a new message.`,
+        { contentDeletedAt: on },
+      );
+    }
     return this.enqueue(organizationId, stored.content, { category: stored.category, resentFrom: messageId });
   }
 

@@ -57,6 +57,8 @@ const messageBody = z.object({
   subject: z.string().nullable(),
   /** How the platform handed it over: `api` (HTTP) or `smtp` (SMTP submission). */
   source: z.enum(MESSAGE_SOURCES),
+  /** When retention or an erasure deleted the content (bodies, attachments, headers, names); null while kept. */
+  contentDeletedAt: z.string().nullable(),
 });
 
 /** GET …/messages: one page of the delivery log, each message with its recipients' addresses. */
@@ -86,6 +88,7 @@ export function presentMessage(m: MessageRecord): z.infer<typeof messageBody> {
     resentFrom: m.resentFrom,
     subject: m.subject,
     source: m.source,
+    contentDeletedAt: iso(m.contentDeletedAt),
   };
 }
 

@@ -59,6 +59,8 @@ export interface MessageRecord {
   resentFrom: string | null;
   subject: string | null;
   source: MessageSource;
+  /** When its content (bodies, attachments, headers, names) was deleted by retention or erasure; null while kept. */
+  contentDeletedAt: number | null;
 }
 
 /** A claimed message: the record plus its content and the lease that covers it. */

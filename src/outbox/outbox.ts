@@ -75,3 +75,5 @@ export async function queueSystemMessage(
   });
   return { id };
 }
+
+export { countSendingFor, countUnfinished, deleteOrganizationMail, eraseAddressFromMail, type AddressErasure } from './erasure.ts';

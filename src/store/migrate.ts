@@ -15,6 +15,7 @@ import * as m010 from './migrations/010_oauth_connect.ts';
 import * as m013 from './migrations/013_message_source.ts';
 import * as m016 from './migrations/016_readiness_probe.ts';
 import * as m012 from './migrations/012_webhooks.ts';
+import * as m011 from './migrations/011_retention.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '013_message_source': m013,
   '016_readiness_probe': m016,
   '012_webhooks': m012,
+  '011_retention': m011,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

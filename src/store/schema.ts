@@ -58,6 +58,8 @@ export interface MessagesTable {
   source: string;
   /** The Message-ID an SMTP client submitted (idempotency per organization for 24 h); null otherwise. */
   submitted_message_id: string | null;
+  /** When the content (bodies, attachments, headers, names) was deleted by retention or erasure; null while kept. */
+  content_deleted_at?: number | null;
 }
 
 export interface MessageAttemptsTable {
@@ -316,6 +318,16 @@ export interface WebhookAttemptsTable {
   next_attempt_at: number | null;
 }
 
+/** Retention limits an organization chose shorter than the operator's (null: the operator's). */
+export interface OrganizationRetentionTable {
+  organization_id: string;
+  content_days: number | null;
+  log_days: number | null;
+  events_days: number | null;
+  audit_days: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   message_recipients: MessageRecipientsTable;
   events: EventsTable;
@@ -337,4 +349,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  organization_retention: OrganizationRetentionTable;
 }

@@ -25,6 +25,12 @@ export interface Store {
   readonly faults: DatabaseFaults;
   /** Whether the database takes writes right now (for /readyz): a tiny real write, cached briefly. */
   readonly readiness: ReadinessProbe;
+  /**
+   * SQLite only: moves up to `maxPages` free pages out of the file (incremental vacuum). Run
+   * through the driver's exec, which steps the pragma to its end: a prepared statement's single
+   * step would free one page.
+   */
+  readonly vacuumIncrementally?: (maxPages: number) => void;
   close(): Promise<void>;
 }
 
@@ -102,6 +108,9 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     for (const warning of ensurePrivateDatabaseFiles(target.file)) options.warn?.(warning);
     const sqlite = new SqliteDatabase(target.file);
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
+    // Pages freed by retention go back to the file system bit by bit (store/reclaim-space.ts).
+    // Takes effect on a new database; an older one keeps its mode until a VACUUM (README).
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -109,7 +118,14 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
     const faults = new DatabaseFaults({ holdMs: options.faultHoldMs });
     const readiness = new ReadinessProbe({ db, faults, dataDir: path.dirname(target.file) });
-    return { db, capabilities: SQLITE, faults, readiness, close: () => db.destroy() };
+    return {
+      db,
+      capabilities: SQLITE,
+      faults,
+      readiness,
+      vacuumIncrementally: (maxPages) => sqlite.exec(`pragma incremental_vacuum(${Math.max(1, Math.floor(maxPages))})`),
+      close: () => db.destroy(),
+    };
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,

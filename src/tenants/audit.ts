@@ -15,6 +15,9 @@ export type AuditAction =
   | 'relay.checked'
   | 'relay.activated'
   | 'relay.deactivated'
+  | 'retention.updated'
+  | 'personal-data.erased'
+  | 'organization.deleted'
   | (string & {});
 
 export interface AuditEntry {

@@ -52,6 +52,15 @@ export const POLICY = {
   'audit:read': { scope: 'organization', roles: OWNERS },
   /** The platform's webhook endpoints, their secrets and delivery log. */
   'webhooks:manage': { scope: 'platform' },
+  /** How long the organization's personal data is kept; owners may shorten it. */
+  'retention:read': { scope: 'organization', roles: OWNERS },
+  'retention:write': { scope: 'organization', roles: OWNERS },
+  /** Erasing one person's address from everything the organization's mail holds. */
+  'personal-data:erase': { scope: 'organization', roles: OWNERS },
+  /** The delivery log as NDJSON, for the platform's or the organization's own archives. */
+  'messages:export': { scope: 'organization', roles: OWNERS },
+  /** Deleting the organization with its relay, members, messages and events. */
+  'organization:delete': { scope: 'organization', roles: PLATFORM_ONLY },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof POLICY;

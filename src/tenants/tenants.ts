@@ -9,6 +9,9 @@ export { recordAudit, type NewAuditEntry } from './audit.repository.ts';
 export { findOrganization } from './organization.repository.ts';
 export { ORGANIZATION_ID_PATTERN } from './organization.ts';
 export { clientKey } from './login-throttle.ts';
+export { pruneAudit } from './audit.repository.ts';
+export { listRetentionOverrides } from './retention.repository.ts';
+export { effectiveRetention, DAY_MS, type RetentionKind, type RetentionLimits } from './retention.ts';
 
 /** The organization's owners (the people relay alerts go to), by email. */
 export async function listOwners(db: Executor, organizationId: string): Promise<Member[]> {

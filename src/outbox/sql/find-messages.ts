@@ -81,15 +81,21 @@ export async function listMessages(db: Executor, args: MessageFilter & { before?
   return rows.map(toMessageRecord);
 }
 
-/** The stored content of a message, for a resend. */
-export async function findContent(db: Executor, organizationId: string, id: string): Promise<{ content: MessageContent; category: string | null } | undefined> {
+/** The stored content of a message, for a resend; `content` is null once retention or an erasure deleted it. */
+export async function findContent(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<{ content: MessageContent | null; category: string | null; contentDeletedAt: number | null } | undefined> {
   const row = await db
     .selectFrom('messages')
-    .select(['payload', 'category'])
+    .select(['payload', 'category', 'content_deleted_at'])
     .where('organization_id', '=', organizationId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? { content: JSON.parse(row.payload) as MessageContent, category: row.category } : undefined;
+  if (!row) return undefined;
+  const deletedAt = row.content_deleted_at ?? null;
+  return { content: deletedAt === null ? (JSON.parse(row.payload) as MessageContent) : null, category: row.category, contentDeletedAt: deletedAt };
 }
 
 export async function listAttempts(db: Executor, messageId: string): Promise<Attempt[]> {

@@ -25,6 +25,7 @@ export function toMessageRecord(row: MessagesTable): MessageRecord {
     resentFrom: row.resent_from,
     subject: row.subject,
     source: row.source === 'smtp' ? 'smtp' : ('api' satisfies MessageSource),
+    contentDeletedAt: row.content_deleted_at ?? null,
   };
 }
 

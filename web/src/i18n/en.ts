@@ -312,6 +312,8 @@ export const en: Record<MessageKey, string> = {
   'log.class.relay-config': 'sending server settings',
   'log.class.message-rejected': 'content refused',
   'log.size': 'Size',
+  'log.contentDeletedAt': 'Content deleted on',
+  'log.contentDeleted': 'Its content (text, attachments, recipients’ names) was deleted, as the retention rules require: this email can no longer be re-sent.',
   'log.attempts': 'Attempts',
   'log.noAttempts': 'No attempt yet.',
   'log.attemptN': 'Attempt {n}',

@@ -310,6 +310,8 @@ export const fr = {
   'log.class.relay-config': 'réglages du serveur d’envoi',
   'log.class.message-rejected': 'contenu refusé',
   'log.size': 'Taille',
+  'log.contentDeletedAt': 'Contenu supprimé le',
+  'log.contentDeleted': 'Son contenu (texte, pièces jointes, noms des destinataires) a été supprimé, comme le veulent les règles de conservation : cet e-mail ne peut plus être renvoyé.',
   'log.attempts': 'Tentatives',
   'log.noAttempts': 'Pas encore de tentative.',
   'log.attemptN': 'Tentative {n}',

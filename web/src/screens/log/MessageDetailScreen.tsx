@@ -56,6 +56,7 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
           {message.sentAt ? <Fact label={t('log.sentAt')} value={dateTime(message.sentAt)} /> : null}
           {message.failedAt ? <Fact label={t('log.failedAt')} value={dateTime(message.failedAt)} /> : null}
           {message.nextAttemptAt ? <Fact label={t('log.nextAttempt')} value={dateTime(message.nextAttemptAt)} /> : null}
+          {message.contentDeletedAt ? <Fact label={t('log.contentDeletedAt')} value={dateTime(message.contentDeletedAt)} /> : null}
           {message.recipients.length ? null : (
             <Fact label={t('log.col.recipients')} value={t(`log.recipientCount.${plural(message.recipientCount)}`, { count: message.recipientCount })} />
           )}
@@ -65,7 +66,8 @@ function Detail({ orgId, message }: { orgId: string; message: MessageDetail }) {
           <Fact label={t('log.size')} value={bytes(message.sizeBytes, lang)} />
           <Fact label="Message-ID" value={<code className="wrap">{message.messageId}</code>} />
         </dl>
-        {message.status === 'failed' ? (
+        {message.contentDeletedAt ? <p className="muted">{t('log.contentDeleted')}</p> : null}
+        {message.status === 'failed' && !message.contentDeletedAt ? (
           <div className="resend">
             <button type="button" className="button button--primary" onClick={() => void resend()} disabled={resending || resent !== undefined}>
               {resending ? t('log.resending') : t('log.resend')}
