@@ -1,12 +1,12 @@
 // Opens the database for the configured backend and runs its migrations.
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
 import { ensurePrivateDatabaseFiles } from './file-modes.ts';
+import { openNodeSqlite } from './node-sqlite.ts';
 import { DatabaseFaults } from './database-faults.ts';
 
 export type Db = Kysely<Database>;
@@ -43,37 +43,17 @@ export interface OpenOptions {
   faultHoldMs?: number;
 }
 
-/**
- * better-sqlite3 as Kysely sees it, but a `rollback` after SQLite already rolled the
- * transaction back itself (SQLITE_FULL, SQLITE_IOERR) is a no-op: otherwise "cannot rollback -
- * no transaction is active" replaces the transaction's real error.
- */
-function withSafeRollback(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
-  const noop = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }), all: () => [], iterate: () => [][Symbol.iterator]() };
-  return new Proxy(sqlite, {
-    get(target, property, receiver) {
-      if (property === 'prepare') {
-        return (source: string) => (/^\s*rollback\s*$/i.test(source) && !target.inTransaction ? noop : target.prepare(source));
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 export function openStore(target: DatabaseTarget, options: OpenOptions = {}): Store {
   if (target.kind === 'sqlite') {
     // A directory created here is private; an existing one is the operator's (it may be shared).
     fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
     // The database file 0600 before SQLite opens it: its WAL and shared-memory files take its mode.
     for (const warning of ensurePrivateDatabaseFiles(target.file)) options.warn?.(warning);
-    const sqlite = new SqliteDatabase(target.file);
+    // node:sqlite, built into the runtime: nothing to compile at install.
+    const sqlite = openNodeSqlite(target.file);
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
+    sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), close: () => db.destroy() };
   }
   const poolConfig: pg.PoolConfig = {
