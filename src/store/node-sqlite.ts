@@ -40,14 +40,23 @@ function named<T>(action: () => T): T {
   }
 }
 
+/** node:sqlite rows have no prototype; Relais (and its tests) expect plain objects, as from pg. */
+function plain(row: unknown): unknown {
+  return { ...(row as object) };
+}
+
+function* plainRows(rows: Iterable<unknown>): IterableIterator<unknown> {
+  for (const row of rows) yield plain(row);
+}
+
 function statement(prepared: StatementSync): SqliteStatement {
   const args = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
   return {
     // A statement that returns rows (SELECT, … RETURNING, most PRAGMAs) has result columns.
     reader: prepared.columns().length > 0,
-    all: (parameters) => named(() => prepared.all(...args(parameters))),
+    all: (parameters) => named(() => prepared.all(...args(parameters)).map(plain)),
     run: (parameters) => named(() => prepared.run(...args(parameters))),
-    iterate: (parameters) => named(() => prepared.iterate(...args(parameters))),
+    iterate: (parameters) => plainRows(named(() => prepared.iterate(...args(parameters)))),
   };
 }
 
