@@ -49,19 +49,23 @@ function* plainRows(rows: Iterable<unknown>): IterableIterator<unknown> {
   for (const row of rows) yield plain(row);
 }
 
-function statement(prepared: StatementSync): SqliteStatement {
+function statement(prepared: StatementSync, fresh: () => StatementSync): SqliteStatement {
   const args = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
   return {
     // A statement that returns rows (SELECT, … RETURNING, most PRAGMAs) has result columns.
     reader: prepared.columns().length > 0,
     all: (parameters) => named(() => prepared.all(...args(parameters)).map(plain)),
     run: (parameters) => named(() => prepared.run(...args(parameters))),
-    iterate: (parameters) => plainRows(named(() => prepared.iterate(...args(parameters)))),
+    // A stream gets a statement of its own: a kept one may be run again before the stream ends.
+    iterate: (parameters) => plainRows(named(() => fresh().iterate(...args(parameters)))),
   };
 }
 
 /** A rollback after SQLite already rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR). */
 const NO_OP: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+
+/** Distinct SQL texts whose prepared statements are kept (oldest dropped first). */
+const STATEMENT_CACHE_SIZE = 500;
 
 export interface NodeSqlite extends SqliteDatabase {
   /** Runs SQL without results (PRAGMAs at open). */
@@ -71,12 +75,24 @@ export interface NodeSqlite extends SqliteDatabase {
 /** Opens `file` with node:sqlite, shaped for Kysely's SqliteDialect. */
 export function openNodeSqlite(file: string): NodeSqlite {
   const db = named(() => new DatabaseSync(file));
+  // Kysely prepares every query it runs; the same SQL comes back all day, so keep the statements.
+  const cache = new Map<string, SqliteStatement>();
+  const prepared = (sql: string): SqliteStatement => {
+    let found = cache.get(sql);
+    if (found === undefined) {
+      found = named(() => statement(db.prepare(sql), () => db.prepare(sql)));
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, found);
+    }
+    return found;
+  };
   return {
     exec: (sql) => named(() => db.exec(sql)),
     // Kysely rolls back after a failed statement: when SQLite has already done so, the rollback is
     // a no-op, otherwise "cannot rollback - no transaction is active" would hide the real error.
-    prepare: (sql) => (/^\s*rollback\s*$/i.test(sql) && !db.isTransaction ? NO_OP : named(() => statement(db.prepare(sql)))),
+    prepare: (sql) => (/^\s*rollback\s*$/i.test(sql) && !db.isTransaction ? NO_OP : prepared(sql)),
     close: () => {
+      cache.clear();
       if (db.isOpen) db.close();
     },
   };
