@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node's test runner.
 // Usage: node scripts/run-tests.mjs [filter-substring ...]
+// The tests run on the project's runtime (bin/runtime.mjs), even when this script is started by an
+// older `node`.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { runtimeForRelais, unsupportedMessage } from '../bin/runtime.mjs';
 
 function collect(dir, out) {
   let entries;
@@ -29,10 +32,15 @@ if (files.length === 0) {
   console.error('No test files matched.');
   process.exit(1);
 }
+const node = runtimeForRelais();
+if (node === undefined) {
+  console.error(unsupportedMessage('run-tests'));
+  process.exit(1);
+}
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
-  process.execPath,
+  node,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit'},
+  { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import { createLogger } from '../logger.ts';
 import { migrateToLatest } from '../store/migrate.ts';
@@ -45,7 +45,7 @@ test('a write lock held elsewhere beyond the busy timeout: 503 storage_unavailab
   }
   assert.equal((await readyz()).statusCode, 200);
 
-  const locker = new SqliteDatabase(path.join(dir, 'relais.db'));
+  const locker = new DatabaseSync(path.join(dir, 'relais.db'));
   locker.exec('begin immediate');
   try {
     const refused = await send('while locked');

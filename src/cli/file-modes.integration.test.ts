@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { tempDir } from '../../test/support/databases.ts';
@@ -58,8 +58,8 @@ test('a data dir and database left readable by an older version are tightened, a
   // Another connection keeps the WAL and shared-memory files in place, as a running or crashed process would.
   fs.closeSync(fs.openSync(db, 'w', 0o644));
   fs.chmodSync(db, 0o644);
-  const other = new SqliteDatabase(db);
-  other.pragma('journal_mode = WAL');
+  const other = new DatabaseSync(db);
+  other.exec('pragma journal_mode = WAL');
   other.exec('create table probe (x)');
   other.exec('insert into probe values (1)');
   for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.chmodSync(f, 0o644);

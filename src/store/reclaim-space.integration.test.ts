@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import { tempDir } from '../../test/support/databases.ts';
 import { enableIncrementalVacuum, reclaimFreePages } from './reclaim-space.ts';
@@ -14,8 +14,8 @@ test('an older SQLite database is converted once by --compact, then gives freed 
   const dir = tempDir();
   const file = path.join(dir, 'relais.db');
   // As an earlier version left it: no auto-vacuum, a table with rows since deleted.
-  const old = new SqliteDatabase(file);
-  old.pragma('journal_mode = WAL');
+  const old = new DatabaseSync(file);
+  old.exec('pragma journal_mode = WAL');
   old.exec("create table notes (body text); insert into notes select printf('%.10000c', 'x') from (with recursive n(i) as (select 1 union all select i + 1 from n where i < 300) select i from n); delete from notes;");
   old.close();
   const store = openStore({ kind: 'sqlite', file });

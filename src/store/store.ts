@@ -1,7 +1,6 @@
 // Opens the database for the configured backend and runs its migrations.
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
@@ -10,6 +9,7 @@ import { ensurePrivateDatabaseFiles } from './file-modes.ts';
 import { DatabaseFaults, classifyDatabaseError } from './database-faults.ts';
 import { reconnectingDialect } from './reconnecting-driver.ts';
 import { ReadinessProbe } from './readiness.ts';
+import { openNodeSqlite } from './node-sqlite.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -58,24 +58,6 @@ export interface OpenOptions {
 }
 
 /**
- * better-sqlite3 as Kysely sees it, but a `rollback` after SQLite already rolled the
- * transaction back itself (SQLITE_FULL, SQLITE_IOERR) is a no-op: otherwise "cannot rollback -
- * no transaction is active" replaces the transaction's real error.
- */
-function withSafeRollback(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
-  const noop = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }), all: () => [], iterate: () => [][Symbol.iterator]() };
-  return new Proxy(sqlite, {
-    get(target, property, receiver) {
-      if (property === 'prepare') {
-        return (source: string) => (/^\s*rollback\s*$/i.test(source) && !target.inTransaction ? noop : target.prepare(source));
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/**
  * The pool as Kysely sees it, but a client whose query met a dropped connection is discarded
  * when it is released (pg notices the closed socket a moment later, and could otherwise hand the
  * dead client to the next query, or to its retry).
@@ -106,16 +88,15 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
     // The database file 0600 before SQLite opens it: its WAL and shared-memory files take its mode.
     for (const warning of ensurePrivateDatabaseFiles(target.file)) options.warn?.(warning);
-    const sqlite = new SqliteDatabase(target.file);
+    // node:sqlite, built into the runtime: nothing to compile at install.
+    const sqlite = openNodeSqlite(target.file);
     // WAL with synchronous=FULL: a committed message survives a crash or power loss.
     // Pages freed by retention go back to the file system bit by bit (store/reclaim-space.ts).
     // Takes effect on a new database; an older one keeps its mode until a VACUUM (README).
-    sqlite.pragma('auto_vacuum = INCREMENTAL');
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
+    sqlite.exec(
+      `PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}; PRAGMA foreign_keys = ON`,
+    );
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     const faults = new DatabaseFaults({ holdMs: options.faultHoldMs });
     const readiness = new ReadinessProbe({ db, faults, dataDir: path.dirname(target.file) });
     return {

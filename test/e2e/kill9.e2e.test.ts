@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { startSmtpFixture, type CapturedMessage, type SmtpFixture } from '../support/smtp-fixture.ts';
 import { tempDir } from '../support/databases.ts';
 import { freePort, startRelaisProcess, waitUntil, type RelaisProcess } from '../support/process.ts';
@@ -76,8 +76,8 @@ test('every accepted message is delivered after a SIGKILL mid-send; duplicates o
   relais.kill('SIGKILL');
   await relais.exited;
 
-  const db = new SqliteDatabase(path.join(dataDir, 'relais.db'), { readonly: true });
-  const rows = db.prepare('select id, status, message_id_header as mid from messages').all() as { id: string; status: string; mid: string }[];
+  const db = new DatabaseSync(path.join(dataDir, 'relais.db'), { readOnly: true });
+  const rows = db.prepare('select id, status, message_id_header as mid from messages').all() as unknown as { id: string; status: string; mid: string }[];
   db.close();
   assert.equal(rows.length, COUNT, 'every accepted message was committed before its 202');
   const inFlight = new Set(rows.filter((r) => r.status === 'sending').map((r) => r.mid));

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import nodemailer from 'nodemailer';
 import { startSmtpFixture, type SmtpFixture } from '../support/smtp-fixture.ts';
 import { tempDir } from '../support/databases.ts';
@@ -66,7 +66,7 @@ test('every message answered 250 over SMTP is delivered after a SIGKILL right af
   await relais.exited;
   client.close();
 
-  const db = new SqliteDatabase(path.join(dataDir, 'relais.db'), { readonly: true });
+  const db = new DatabaseSync(path.join(dataDir, 'relais.db'), { readOnly: true });
   const rows = db.prepare('select id, source, message_id_header as mid from messages').all() as { id: string; source: string; mid: string }[];
   db.close();
   for (const s of submitted) {

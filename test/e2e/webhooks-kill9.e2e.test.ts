@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { verifyWebhook } from '../../clients/typescript/src/verify-webhook.ts';
 import { startSmtpFixture, type SmtpFixture } from '../support/smtp-fixture.ts';
 import { tempDir } from '../support/databases.ts';
@@ -76,7 +76,7 @@ test('no webhook is lost to a SIGKILL; only those in flight arrive twice, with t
   relais.kill('SIGKILL');
   await relais.exited;
 
-  const db = new SqliteDatabase(path.join(dataDir, 'relais.db'), { readonly: true });
+  const db = new DatabaseSync(path.join(dataDir, 'relais.db'), { readOnly: true });
   const rows = db.prepare('select event_id as eventId, status from webhook_deliveries').all() as { eventId: string; status: string }[];
   db.close();
   assert.equal(rows.length, COUNT, 'every message.sent committed its webhook with the message');
