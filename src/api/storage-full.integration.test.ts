@@ -42,7 +42,7 @@ function fullDiskPlugin(): KyselyPlugin {
 before(async () => {
   dir = tempDir('relais-full-');
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dir], { stdio: 'ignore' });
     mounted = true;
   } catch {
     mounted = false;
@@ -116,7 +116,7 @@ function send(subject: string) {
 }
 
 test('a full disk under SQLite: 507 with Retry-After, /readyz 503, the real error logged, nothing lost, acceptance resumes once space is freed', async (context) => {
-  context.diagnostic(mounted ? 'on a 3 MB tmpfs' : 'tmpfs not mountable here: SQLITE_FULL injected by a Kysely plugin');
+  context.diagnostic(mounted ? 'on a 6 MB tmpfs' : 'tmpfs not mountable here: SQLITE_FULL injected by a Kysely plugin');
   const before: string[] = [];
   for (let i = 0; i < 3; i += 1) {
     const r = await send(`before ${i}`);
@@ -160,7 +160,7 @@ test('a full disk under SQLite: 507 with Retry-After, /readyz 503, the real erro
     await delay(100);
     status = (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
   }
-  assert.equal(status, 200);
+  assert.equal(status, 200, (await t.app.inject({ method: "GET", url: "/readyz" })).body);
   const after = await send('after');
   assert.equal(after.statusCode, 202);
 
