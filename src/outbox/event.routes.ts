@@ -23,6 +23,7 @@ export function eventRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['events'],
           summary: 'Read events after a given id, oldest first',
+          operationId: 'listEvents',
           description:
             'message.sent, message.deferred, message.failed, relay.failing, relay.recovered. Keep the last id you processed and pass it as `after` to read on.',
           querystring: z.strictObject({
