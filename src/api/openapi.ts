@@ -41,7 +41,10 @@ export const errorBody = z
   .meta({ id: 'Error' });
 
 /** The body of an action that takes no input: none, or an empty JSON object (clients often send `{}`). */
-export const noFields = z.strictObject({}).optional().describe('No fields: send no body, or `{}`.');
+export const noFields = z
+  // Fastify hands a request without a body to validation as null.
+  .preprocess((body) => body ?? undefined, z.strictObject({}).optional())
+  .describe('No fields: send no body, or `{}`.');
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
