@@ -39,7 +39,7 @@ export function sessionRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: ['sessions'],
           summary: 'Sign in with email and password',
           operationId: 'signIn',
-          errors: ['invalid_credentials', 'rate_limited'],
+          errors: ['invalid_credentials', 'organization_not_found', 'rate_limited'],
           description:
             'For standalone deployments and the demo. Sets the relais_session cookie. After 5 failed attempts for one address (20 for one IP) within 15 minutes, answers 429 rate_limited with Retry-After.',
           security: [],

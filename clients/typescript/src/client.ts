@@ -20,7 +20,8 @@ export type { components, operations, paths } from './schema.js';
 /** What every error answer carries: a stable `code`, a `message` for people, and `details` when there are any. */
 export type RelaisErrorBody = components['schemas']['Error']['error'];
 
-export type RelaisClient = Client<paths>;
+/** JSON answers only: the streamed flight check (application/x-ndjson) is for `fetch` with `Accept: application/x-ndjson`. */
+export type RelaisClient = Client<paths, 'application/json'>;
 
 export interface RelaisClientOptions {
   /** Where Relais answers, e.g. `https://relais.example` (its RELAIS_PUBLIC_URL). */
@@ -32,7 +33,7 @@ export interface RelaisClientOptions {
 }
 
 export function createRelaisClient(options: RelaisClientOptions): RelaisClient {
-  return createClient<paths>({
+  return createClient<paths, 'application/json'>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     headers: { authorization: `Bearer ${options.apiKey}` },
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -57,9 +58,9 @@ export class RelaisError extends Error {
 type Result<T, E> = { data: T; error?: never; response: Response } | { data?: never; error: E; response: Response };
 
 /** The answer's data, or a RelaisError thrown with the answer's status, code, message and details. */
-export async function ok<T, E>(call: Promise<Result<T, E>>): Promise<T> {
+export async function ok<T, E>(call: Promise<Result<T, E>>): Promise<NonNullable<T>> {
   const result = await call;
-  if (result.error === undefined) return result.data as T;
+  if (result.error === undefined) return result.data as NonNullable<T>;
   const body = result.error as { error?: RelaisErrorBody } | undefined;
   throw new RelaisError(result.response.status, body?.error ?? { code: 'unexpected_answer', message: `Relais answered ${result.response.status}.` });
 }
