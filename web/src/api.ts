@@ -12,7 +12,9 @@ import type {
   MessageFilters,
   MessagePage,
   Organization,
+  ErrorBody,
   Preset,
+  PresetList,
   Relay,
   RelayInput,
   RelayStatusView,
@@ -120,7 +122,8 @@ async function errorFrom(response: Response, expectUnauthenticated: boolean): Pr
   let message = response.statusText;
   let details: unknown;
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    // Any error answer of the API; a proxy's JSON may lack parts of it.
+    const body = (await response.json()) as Partial<ErrorBody>;
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
     details = body.error?.details;
@@ -210,7 +213,7 @@ export function deactivateRelay(orgId: string): Promise<Relay> {
 }
 
 export async function listPresets(): Promise<Preset[]> {
-  return (await json<{ presets: Preset[] }>('GET', '/v1/smtp-presets')).presets;
+  return [...(await json<PresetList>('GET', '/v1/smtp-presets')).presets];
 }
 
 // --- flight check ---------------------------------------------------------------------
@@ -246,7 +249,7 @@ export async function runCheck(orgId: string, options: CheckOptions): Promise<Ch
   return readStream(response.body, options.onStep);
 }
 
-type CheckLine = { step: CheckStep } | CheckResult | { error: { code: string; message: string; details?: unknown } };
+type CheckLine = { step: CheckStep } | CheckResult | ErrorBody;
 
 async function readStream(body: ReadableStream<Uint8Array>, onStep?: (step: CheckStep) => void): Promise<CheckReport> {
   const reader = body.getReader();
