@@ -16,7 +16,7 @@ interface MediaType {
 interface Response {
   content?: Record<string, MediaType>;
 }
-interface Document {
+export interface OpenApiDocument {
   paths: Record<string, Record<string, { responses?: Record<string, Response> } | undefined>>;
   components?: Record<string, unknown>;
 }
@@ -27,7 +27,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 // ajv-formats is CommonJS: its plugin is the module's `default` export.
 ajvFormats.default(ajv);
 /** Per document (apps of one process serve equal ones; a test may pass another): its components' id and compiled schemas. */
-const compiled = new WeakMap<Document, { componentsId: string; validators: Map<string, ValidateFunction> }>();
+const compiled = new WeakMap<OpenApiDocument, { componentsId: string; validators: Map<string, ValidateFunction> }>();
 
 /** The violations seen so far in this process (for the conformance test's own checks). */
 export function conformanceViolations(): readonly string[] {
@@ -48,7 +48,7 @@ after(() => {
   assert.deepEqual(violations, [], `responses that do not match the OpenAPI document (test/support/openapi-conformance.ts):\n${violations.join('\n')}`);
 });
 
-function validatorFor(key: string, schema: Record<string, unknown>, document: Document): ValidateFunction {
+function validatorFor(key: string, schema: Record<string, unknown>, document: OpenApiDocument): ValidateFunction {
   let cache = compiled.get(document);
   if (!cache) {
     cache = { componentsId: `relais-openapi-${Math.random().toString(36).slice(2)}`, validators: new Map() };
@@ -79,12 +79,12 @@ function text(payload: unknown): string | undefined {
  * Checks every response of `app` against its own OpenAPI document. `document` replaces the served
  * one (the conformance test uses it to show that a wrong document fails).
  */
-export function checkResponsesAgainstDocument(app: FastifyInstance, document?: () => Document): void {
-  let served: Document | undefined;
+export function checkResponsesAgainstDocument(app: FastifyInstance, document?: () => OpenApiDocument): void {
+  let served: OpenApiDocument | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
     const pattern = request.routeOptions.url;
     if (!pattern || request.method === 'HEAD') return payload;
-    const doc = document ? document() : (served ??= app.swagger() as unknown as Document);
+    const doc = document ? document() : (served ??= app.swagger() as unknown as OpenApiDocument);
     const path = pattern.replace(/:(\w+)/g, '{$1}');
     const operation = doc.paths[path]?.[request.method.toLowerCase()];
     if (!operation) return payload;
