@@ -1,8 +1,7 @@
 // buildApp(config, deps): a ready Fastify app with every route, and no socket.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { createRelais, type Relais, type RelaisDeps } from '../relais.ts';
 import cookie from '@fastify/cookie';
@@ -25,6 +24,7 @@ import { registerAccessControl } from './access-control.ts';
 import { registerSecurityHeaders, useDocsPolicy } from './security-headers.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
+import { registerOpenApi } from './openapi.ts';
 import type { DevInbox } from '../dev/capture-server.ts';
 import { devInboxRoutes } from '../dev/inbox.routes.ts';
 import { indexSender, isUiNavigation, webAvailable, webRoutes } from './web.routes.ts';
@@ -73,23 +73,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // Before any route: every /v1 route must declare its permission (src/tenants/authorization.ts).
   registerAccessControl(app, relais);
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Relais API',
-        version: '0.1.0',
-        description: "Send a platform's emails from each organization's own address, through its own SMTP relay.",
-      },
-      components: {
-        securitySchemes: {
-          platformKey: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: 'relais_session', description: 'Writes also need the x-csrf-token header.' },
-        },
-      },
-      security: [{ platformKey: [] }, { session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  // Before any route: every documented route must declare its operationId.
+  await registerOpenApi(app, config);
   await app.register(async (docs) => {
     useDocsPolicy(docs, config);
     // Without swagger-ui's top bar: its logo brings an inline style, its box loads other documents.

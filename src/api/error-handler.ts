@@ -35,6 +35,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   message_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  internal_error: 500,
   database_unavailable: 503,
   storage_unavailable: 503,
   insufficient_storage: 507,

@@ -23,6 +23,7 @@ export function eventRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['events'],
           summary: 'Read events after a given id, oldest first',
+          operationId: 'listEvents',
           description:
             `${EVENT_TYPES.join(', ')}. Keep the last id you processed and pass it as \`after\` to read on. The same events are pushed to webhook endpoints (/v1/webhook-endpoints).`,
           querystring: z.strictObject({

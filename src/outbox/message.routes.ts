@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MESSAGE_STATUSES, type Locale, type PresetId } from '../glossary.ts';
+import { noFields } from '../api/openapi.ts';
 import { readerLocale } from '../api/reader-locale.ts';
 import type { Relais } from '../relais.ts';
 import { EXPLANATIONS, explainById, type ExplanationId } from '../smtp/explanations.ts';
@@ -141,6 +142,8 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['messages'],
           summary: 'Send an email for an organization',
+          operationId: 'sendMessage',
+          errors: ['idempotency_conflict', 'invalid_address', 'header_injection', 'too_many_recipients', 'no_recipients', 'no_body'],
           description:
             'Validates and commits the message, then answers 202; the dispatcher delivers it through the organization relay when active, else the platform sender. Repeat a request safely with the same Idempotency-Key.',
           params: z.object({ orgId: organizationIdParam }),
@@ -162,6 +165,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['messages'],
           summary: 'List messages, newest first',
+          operationId: 'listMessages',
           params: z.object({ orgId: organizationIdParam }),
           querystring: messageListQuery,
           response: { 200: messagePageBody },
@@ -187,6 +191,8 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['messages'],
           summary: 'Read one message with its recipients and attempts',
+          operationId: 'getMessage',
+          errors: ['message_not_found'],
           params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
           response: { 200: messageDetailBody },
         },
@@ -212,7 +218,10 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['messages'],
           summary: 'Send a failed message again, as a new message linked to the original',
+          operationId: 'resendMessage',
+          errors: ['message_not_found', 'message_not_failed'],
           params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
+          body: noFields,
           response: { 202: resentBody },
         },
       },

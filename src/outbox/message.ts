@@ -111,11 +111,15 @@ export const mailbox = z.string().transform((value, ctx): Mailbox => {
   return only.name ? { name: only.name, address: only.address } : { address: only.address };
 });
 
-/** One address or an array of them; always an array once parsed. */
-const mailboxes = z.preprocess(
-  (v) => (typeof v === 'string' ? [v] : v),
-  z.array(mailbox),
-);
+/**
+ * One address or an array of them; always an array once parsed. Documented (the input side of
+ * the OpenAPI document) as what it accepts, a string or an array of strings; each address is
+ * then parsed on its own, so its error keeps its Relais code and its position (`to.0`).
+ */
+const mailboxes = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (typeof v === 'string' ? [v] : v))
+  .pipe(z.array(mailbox));
 
 const headerValue = z
   .string()

@@ -27,6 +27,7 @@ export function auditRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['audit'],
           summary: 'Who changed what in the organization, newest first',
+          operationId: 'listAuditLog',
           params: z.object({ orgId: organizationIdParam }),
           querystring: z.strictObject({
             cursor: z.string().max(100).optional(),

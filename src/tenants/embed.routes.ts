@@ -17,6 +17,8 @@ export function embedRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['sessions'],
           summary: 'Create a single-use sign-in link for a member (embedding the settings page)',
+          operationId: 'createEmbedSession',
+          errors: ['organization_not_found', 'member_not_found'],
           description:
             'Open `url` in the member\'s browser (e.g. as the src of an iframe) within a minute: it signs them in to that organization only and shows the settings page. Each link works once.',
           body: z.strictObject({ organizationId: organizationIdParam, userId: z.string().regex(USER_ID_PATTERN, 'is not a valid user id') }),

@@ -50,6 +50,7 @@ export function memberRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['members'],
           summary: "List an organization's members and their roles",
+          operationId: 'listMembers',
           params: z.object({ orgId: organizationIdParam }),
           response: { 200: z.object({ members: z.array(memberBody) }) },
         },
@@ -64,6 +65,8 @@ export function memberRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['members'],
           summary: 'Add a member or change their email, name, role or password',
+          operationId: 'putMember',
+          errors: ['email_taken'],
           description:
             'userId is the platform\'s own id for the person; a user may belong to several organizations (email and name are shared). Answers 201 when the membership is new, 200 otherwise. Demoting a member ends their sessions. `password` (write-only, never returned) lets them sign in with POST /v1/sessions, for standalone deployments.',
           params,
@@ -90,6 +93,8 @@ export function memberRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['members'],
           summary: 'Remove a member from the organization (their sessions end at once)',
+          operationId: 'removeMember',
+          errors: ['member_not_found'],
           params,
           response: { 204: z.null() },
         },

@@ -44,6 +44,8 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['organizations'],
           summary: 'Create an organization',
+          operationId: 'createOrganization',
+          errors: ['organization_exists'],
           body: z.strictObject({ id: organizationIdParam.optional(), name, locale: z.enum(['fr', 'en']).optional() }),
           response: { 201: organizationBody },
         },
@@ -61,6 +63,7 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['organizations'],
           summary: 'Read an organization',
+          operationId: 'getOrganization',
           params: z.object({ orgId: organizationIdParam }),
           response: { 200: organizationBody },
         },
@@ -76,6 +79,7 @@ export function organizationRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['organizations'],
           summary: 'Rename an organization, change its locale or its feature flags',
+          operationId: 'updateOrganization',
           description: 'Owners (with a session) may change `features`; only the platform may change `name` and `locale`. Every change is recorded in the audit log.',
           params: z.object({ orgId: organizationIdParam }),
           body: z.strictObject({

@@ -38,6 +38,8 @@ export function sessionRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['sessions'],
           summary: 'Sign in with email and password',
+          operationId: 'signIn',
+          errors: ['invalid_credentials', 'organization_not_found', 'rate_limited'],
           description:
             'For standalone deployments and the demo. Sets the relais_session cookie. After 5 failed attempts for one address (20 for one IP) within 15 minutes, answers 429 rate_limited with Retry-After.',
           security: [],
@@ -67,7 +69,7 @@ export function sessionRoutes(relais: Relais): FastifyPluginAsyncZod {
       '/v1/sessions/current',
       {
         config: { permission: 'session:current' },
-        schema: { tags: ['sessions'], summary: 'The signed-in person, their organizations and the CSRF token', response: { 200: sessionBody } },
+        schema: { tags: ['sessions'], operationId: 'getCurrentSession', summary: 'The signed-in person, their organizations and the CSRF token', response: { 200: sessionBody } },
       },
       async (request) => present(await relais.sessions.describe(userActorOf(actorOf(request)))),
     );
@@ -76,7 +78,7 @@ export function sessionRoutes(relais: Relais): FastifyPluginAsyncZod {
       '/v1/sessions/current',
       {
         config: { permission: 'session:current' },
-        schema: { tags: ['sessions'], summary: 'Sign out', response: { 204: z.null() } },
+        schema: { tags: ['sessions'], operationId: 'signOut', summary: 'Sign out', response: { 204: z.null() } },
       },
       async (request, reply) => {
         await relais.sessions.end(userActorOf(actorOf(request)).session.idHash);

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { generateSecretKey } from '../../src/secrets/key-ring.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './databases.ts';
+import { checkResponsesAgainstDocument } from './openapi-conformance.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -32,6 +33,8 @@ export async function createTestApp(
     logger: createLogger('silent'),
     ...options.deps,
   });
+  // Every response a test receives must match the OpenAPI document (the typed client trusts it).
+  checkResponsesAgainstDocument(app);
   const { key } = await app.relais.apiKeys.create('tests');
   return {
     app,

@@ -13,6 +13,7 @@ import type {
   MessageFilters,
   MessagePage,
   Organization,
+  ErrorBody,
   PresetCatalog,
   Relay,
   RelayInput,
@@ -121,7 +122,8 @@ async function errorFrom(response: Response, expectUnauthenticated: boolean): Pr
   let message = response.statusText;
   let details: unknown;
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    // Any error answer of the API; a proxy's JSON may lack parts of it.
+    const body = (await response.json()) as Partial<ErrorBody>;
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
     details = body.error?.details;
@@ -257,7 +259,7 @@ export async function runCheck(orgId: string, options: CheckOptions): Promise<Ch
   return readStream(response.body, options.onStep);
 }
 
-type CheckLine = { step: CheckStep } | CheckResult | { error: { code: string; message: string; details?: unknown } };
+type CheckLine = { step: CheckStep } | CheckResult | ErrorBody;
 
 async function readStream(body: ReadableStream<Uint8Array>, onStep?: (step: CheckStep) => void): Promise<CheckReport> {
   const reader = body.getReader();

@@ -3,9 +3,11 @@
 // /verify — the same check up to sign-in, recorded; /detect — the ports a host offers.
 // One budget for the three (check-budget.ts).
 import { PassThrough } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../api/access-control.ts';
+import { noFields } from '../../api/openapi.ts';
 import { readerLocale } from '../../api/reader-locale.ts';
 import { AppError } from '../../errors.ts';
 import type { Relais } from '../../relais.ts';
@@ -14,6 +16,7 @@ import { CheckBudget, type CheckLimits } from './check-budget.ts';
 import { PRESET_IDS } from './presets.ts';
 import { RelayCheckService, type UnsavedSettings } from './relay-check.service.ts';
 import { presentRelay, relayView } from './relay.routes.ts';
+import { checkReportView, checkResultView, checkStreamLine, detectionView } from './relay-check.view.ts';
 import { authInput, relayAuthBody } from './relay-auth.routes.ts';
 
 const settings = z.strictObject({
@@ -44,13 +47,7 @@ const verification = z.object({
   /** The settings version this verification was about. */
   version: z.number(),
   /** The flight check report (mode sign-in): steps dns to auth, each failure explained. */
-  report: z.looseObject({
-    mode: z.enum(['full', 'sign-in']),
-    passed: z.boolean(),
-    locale: z.enum(['fr', 'en']),
-    durationMs: z.number(),
-    steps: z.array(z.looseObject({ id: z.string(), status: z.enum(['ok', 'warn', 'fail', 'skipped']), durationMs: z.number(), detail: z.string() })),
-  }),
+  report: checkReportView,
   relay: relayView,
 });
 
@@ -68,12 +65,20 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
       {
         config: { permission: 'relay:write' },
         schema: {
-          tags: ['smtp-relay'],
+          tags: ['smtp relay'],
           summary: 'Flight check: test the relay step by step and explain any failure',
+          operationId: 'checkRelay',
+          errors: ['relay_not_found', 'rate_limited', 'password_required', 'invalid_address', 'oauth_connect_required'],
           description:
             'DNS and address guard, TCP, greeting, TLS, EHLO, AUTH, MAIL FROM, RCPT TO and optionally a test email. Checks the saved settings (a pass verifies that exact version, which activation requires) or the `settings` sent. Send `Accept: application/x-ndjson` to receive each step as it completes. Without `settings.password`, the stored password is used only when host, port, username, security and allowSelfSigned are unchanged (else 422 password_required). At most 10 checks, verifications and detections an hour per organization and per person.',
           params: z.object({ orgId: organizationIdParam }),
           body,
+          response: {
+            200: {
+              description: 'The report (application/json), or each step as it completes (application/x-ndjson).',
+              content: { 'application/json': { schema: checkResultView }, 'application/x-ndjson': { schema: checkStreamLine } },
+            },
+          },
         },
       },
       async (request, reply) => {
@@ -97,7 +102,8 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
         const start = () => {
           if (started) return;
           started = true;
-          void reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(stream);
+          // A stream is sent as it is (its lines are documented as application/x-ndjson), never serialized.
+          void (reply as FastifyReply).type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(stream);
         };
         try {
           const result = await service.check(orgId, input, actor, (step) => {
@@ -123,9 +129,12 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
         schema: {
           tags: ['smtp relay'],
           summary: 'Verify the saved settings: the flight check up to sign-in, recorded for this version',
+          operationId: 'verifyRelay',
+          errors: ['relay_not_found', 'rate_limited'],
           description:
             'DNS and address guard, TCP, greeting, TLS, EHLO and AUTH with the saved settings and password; no MAIL FROM is sent. A pass makes the saved version activatable, a failure withdraws it; `relay.lastCheck` keeps the explanation id. Counts towards the check limit (10 an hour per organization and per person).',
           params: z.object({ orgId: organizationIdParam }),
+          body: noFields,
           response: { 200: verification },
         },
       },
@@ -148,11 +157,14 @@ export function relayCheckRoutes(relais: Relais, limits?: CheckLimits): FastifyP
       {
         config: { permission: 'relay:write' },
         schema: {
-          tags: ['smtp-relay'],
+          tags: ['smtp relay'],
           summary: 'Security auto-detection: try the usual ports of a host and report what each offers',
+          operationId: 'detectRelaySecurity',
+          errors: ['rate_limited'],
           description: 'Ports 465, 587, 2525 and 25 (those the operator allows), with a recommended port and security. Counts towards the check limit.',
           params: z.object({ orgId: organizationIdParam }),
           body: z.strictObject({ host: z.string().min(1).max(253) }),
+          response: { 200: detectionView },
         },
       },
       async (request) => service.detect(request.params.orgId, request.body.host, actorOf(request)),

@@ -35,6 +35,8 @@ export function relayConnectRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: ['smtp relay'],
           summary: 'Start "Connect with Microsoft / Google": the provider page where the owner signs in and consents',
+          operationId: 'connectRelay',
+          errors: ['oauth_provider_not_configured', 'invalid_address'],
           description:
             'Answers the provider authorization URL to open in the browser (authorization code with PKCE; a single-use state bound to this organization and person, valid 10 minutes). ' +
             `The provider sends the browser back to ${'`${RELAIS_PUBLIC_URL}/oauth/callback`'}, which sets the relay's sign-in and returns to the settings page. ` +

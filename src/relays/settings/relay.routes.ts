@@ -2,12 +2,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../api/access-control.ts';
+import { noFields } from '../../api/openapi.ts';
 import { authenticate } from '../../api/auth.ts';
 import type { Locale } from '../../glossary.ts';
 import { isValidAddress } from '../../outbox/message.ts';
 import type { Relais } from '../../relais.ts';
 import { organizationIdParam } from '../../tenants/organization.routes.ts';
 import { PRESET_IDS, PRESETS, type Preset } from './presets.ts';
+import { presetListView } from './presets.view.ts';
 import type { ConnectProvider } from './relay-connect.ts';
 import {
   effectiveLimitsView,
@@ -231,6 +233,8 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           summary: "Read the organization's relay settings (never the password), its health and its recent usage",
+          operationId: 'getRelay',
+          errors: ['relay_not_found'],
           params,
           querystring: z.strictObject({ lang: z.enum(['fr', 'en']).optional() }),
           response: { 200: relayView },
@@ -251,6 +255,7 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           summary: 'Whether custom sending is on, and the sender address (for every member)',
+          operationId: 'getRelayStatus',
           params,
           response: { 200: relayStatusView },
         },
@@ -275,6 +280,8 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           summary: 'Create or replace the relay settings',
+          operationId: 'putRelay',
+          errors: ['relay_changed', 'password_required', 'auth_conflict', 'invalid_address', 'header_injection', 'smtp_host_invalid', 'smtp_host_not_found', 'smtp_address_not_allowed', 'smtp_port_not_allowed', 'smtp_plaintext_not_allowed'],
           description:
             'Omit `password` to keep the stored one; it is required when the relay is new or when host, port, username, security or allowSelfSigned change ' +
             '(a stored password only goes where it was saved, protected as it was saved). ' +
@@ -309,14 +316,16 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           summary: 'Delete the relay and its password (a connected mailbox: disconnect, its refresh token revoked and deleted); messages leave through the platform sender',
+          operationId: 'deleteRelay',
           description: 'Idempotent: 204 whether or not a relay existed.',
           params,
+          response: { 204: z.null() },
         },
       },
       async (request, reply) => {
         // A connected mailbox's refresh token is revoked at the provider and deleted too.
         await relais.relayConnect.remove(request.params.orgId, actorOf(request));
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -327,7 +336,10 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           summary: 'Send through the relay from the next message on (requires a passed verification of the saved version)',
+          operationId: 'activateRelay',
+          errors: ['relay_not_found', 'relay_not_verified', 'custom_smtp_disabled', 'relay_changed'],
           params,
+          body: noFields,
           response: { 200: relayView },
         },
       },
@@ -338,7 +350,15 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
       '/v1/organizations/:orgId/smtp-relay/deactivate',
       {
         config: { permission: 'relay:write' },
-        schema: { tags: TAGS, summary: 'Stop using the relay: the next message leaves through the platform sender', params, response: { 200: relayView } },
+        schema: {
+          tags: TAGS,
+          operationId: 'deactivateRelay',
+          summary: 'Stop using the relay: the next message leaves through the platform sender',
+          errors: ['relay_not_found', 'relay_changed'],
+          params,
+          body: noFields,
+          response: { 200: relayView },
+        },
       },
       async (request) => presentRelay(await relays.deactivate(request.params.orgId, actorOf(request)), await flag(request.params.orgId)),
     );
@@ -353,9 +373,13 @@ export function relayRoutes(relais: Relais): FastifyPluginAsyncZod {
         },
         schema: {
           tags: TAGS,
+          operationId: 'listSmtpPresets',
           summary: 'SMTP provider presets: defaults, sending limits and setup guides (fr, en)',
           description:
             '`connectProviders` lists the providers "Connect with Microsoft / Google" is offered for on this platform (the presets whose `connect` names one of them show the button); a provider without its application registered is absent.',
+          // Public as a route, authenticated by its own onRequest hook.
+          errors: ['unauthenticated', 'api_key_revoked', 'session_expired'],
+          response: { 200: presetListView },
         },
       },
       async (): Promise<PresetCatalog> => ({ presets: PRESETS, connectProviders: relais.relayConnect.offered() }),
