@@ -3,6 +3,7 @@
 // log of any size leaves in constant memory. Bodies and attachments only with
 // `?content=true`, and only while retention keeps them.
 import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Relais } from '../relais.ts';
@@ -45,19 +46,26 @@ export function exportRoutes(relais: Relais): FastifyPluginAsyncZod {
         config: { permission: 'messages:export' },
         schema: {
           tags: ['personal data'],
+          operationId: 'exportMessages',
           summary: "Stream the organization's delivery log as NDJSON, for the platform's own archives",
           description:
             'One message a line, oldest first: the delivery log\'s fields, `recipients` and `history` (attempts). With `?content=true`, each line also has `content` (recipients with names, subject, bodies, attachments, headers), or null once retention or an erasure deleted it.',
           params: z.object({ orgId: organizationIdParam }),
           querystring: z.strictObject({ content: z.enum(['true', 'false']).default('false') }),
-          produces: ['application/x-ndjson'],
+          response: {
+            200: {
+              description: 'One JSON object a line (application/x-ndjson): a message of the delivery log with its recipients and history.',
+              content: { 'application/x-ndjson': { schema: z.string() } },
+            },
+          },
         },
       },
       async (request, reply) => {
         const { orgId } = request.params;
         await relais.organizations.get(orgId);
         const stream = Readable.from(exportLines(relais.store.db, orgId, request.query.content === 'true'));
-        return reply
+        // A stream is sent as it is (its lines are documented as application/x-ndjson), never serialized.
+        return (reply as FastifyReply)
           .type('application/x-ndjson; charset=utf-8')
           .header('content-disposition', `attachment; filename="relais-${orgId}-delivery-log.ndjson"`)
           .send(stream);

@@ -219,7 +219,7 @@ export function messageRoutes(relais: Relais): FastifyPluginAsyncZod {
           tags: ['messages'],
           summary: 'Send a failed message again, as a new message linked to the original',
           operationId: 'resendMessage',
-          errors: ['message_not_found', 'message_not_failed'],
+          errors: ['message_not_found', 'message_not_failed', 'message_content_expired'],
           params: z.object({ orgId: organizationIdParam, messageId: z.string().max(100) }),
           body: noFields,
           response: { 202: resentBody },

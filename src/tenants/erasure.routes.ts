@@ -35,6 +35,8 @@ export function erasureRoutes(relais: Relais): FastifyPluginAsyncZod {
         config: { permission: 'personal-data:erase' },
         schema: {
           tags: ['personal data'],
+          operationId: 'erasePersonalData',
+          errors: ['messages_in_flight'],
           summary: 'Erase everything the organization holds about one email address',
           description:
             'Messages naming the address (recipient, content, subject, replies) lose their content and subject; queued or deferred ones are cancelled; the address becomes `[erased]` in recipients lists, replies, events and the audit log. Refused (409 `messages_in_flight`) while a message to it is being sent. Recorded in the audit log without the address.',
@@ -52,6 +54,8 @@ export function erasureRoutes(relais: Relais): FastifyPluginAsyncZod {
         config: { permission: 'organization:delete' },
         schema: {
           tags: ['personal data'],
+          operationId: 'deleteOrganization',
+          errors: ['messages_in_flight'],
           summary: 'Delete an organization with its relay and secrets, members, messages and events',
           description:
             'Refused (409 `messages_in_flight`) while messages are queued, deferred or being sent; `?force=true` deletes them undelivered. People who belonged to no other organization are deleted too. The audit log keeps an `organization.deleted` entry until its own retention ends.',

@@ -23,7 +23,7 @@ export function retentionRoutes(relais: Relais): FastifyPluginAsyncZod {
       '/v1/organizations/:orgId/retention',
       {
         config: { permission: 'retention:read' },
-        schema: { tags: ['personal data'], summary: "How long the organization's personal data is kept, in days", params, response: { 200: retentionBody } },
+        schema: { tags: ['personal data'], operationId: 'getRetention', summary: "How long the organization's personal data is kept, in days", params, response: { 200: retentionBody } },
       },
       async (request) => relais.retention.get(request.params.orgId),
     );
@@ -34,6 +34,8 @@ export function retentionRoutes(relais: Relais): FastifyPluginAsyncZod {
         config: { permission: 'retention:write' },
         schema: {
           tags: ['personal data'],
+          operationId: 'setRetention',
+          errors: ['retention_too_long'],
           summary: "Shorten the organization's retention limits (never beyond the operator's)",
           description:
             'Each limit in days, or null (or absent) to follow the operator\'s. A limit longer than the operator\'s is refused (422 `retention_too_long`). Content never outlives the delivery log. Recorded in the audit log.',

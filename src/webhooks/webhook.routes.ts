@@ -87,6 +87,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'createWebhookEndpoint',
+          errors: ['webhook_url_invalid', 'webhook_url_not_allowed', 'webhook_host_not_found'],
           summary: 'Add a webhook endpoint',
           description:
             'Relais POSTs every event (or those listed in `events`) to `url`, signed as Standard Webhooks say. The `secret` is shown only in this answer. `https://` and a public address are required unless RELAIS_ALLOW_PRIVATE_WEBHOOK_URLS=true.',
@@ -111,7 +112,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
 
     app.get(
       '/v1/webhook-endpoints/:id',
-      { config, schema: { tags, operationId: 'getWebhookEndpoint', summary: 'Read a webhook endpoint', params: endpointIdParam, response: { 200: endpointBody } } },
+      { config, schema: { tags, operationId: 'getWebhookEndpoint', errors: ['webhook_endpoint_not_found'], summary: 'Read a webhook endpoint', params: endpointIdParam, response: { 200: endpointBody } } },
       async (request) => presentEndpoint(await relais.webhooks.get(request.params.id)),
     );
 
@@ -122,6 +123,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'updateWebhookEndpoint',
+          errors: ['webhook_endpoint_not_found', 'webhook_url_invalid', 'webhook_url_not_allowed', 'webhook_host_not_found'],
           summary: 'Change a webhook endpoint (URL, events, description) or enable or disable it',
           params: endpointIdParam,
           body: z.strictObject({ url: url.optional(), events: events.nullable().optional(), description: description.nullable().optional(), enabled: z.boolean().optional() }),
@@ -133,7 +135,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
 
     app.delete(
       '/v1/webhook-endpoints/:id',
-      { config, schema: { tags, operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint and its delivery log', params: endpointIdParam, response: { 204: z.null() } } },
+      { config, schema: { tags, operationId: 'deleteWebhookEndpoint', errors: ['webhook_endpoint_not_found'], summary: 'Delete a webhook endpoint and its delivery log', params: endpointIdParam, response: { 204: z.null() } } },
       async (request, reply) => {
         await relais.webhooks.remove(request.params.id);
         return reply.status(204).send(null);
@@ -147,6 +149,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'rotateWebhookSecret',
+          errors: ['webhook_endpoint_not_found'],
           summary: 'Replace the signing secret; the previous one keeps signing beside it for 24 hours',
           params: endpointIdParam,
           response: { 200: endpointWithSecret },
@@ -165,6 +168,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'testWebhookEndpoint',
+          errors: ['webhook_endpoint_not_found', 'webhook_endpoint_disabled'],
           summary: 'Send a webhook.test event to this endpoint',
           params: endpointIdParam,
           response: { 202: z.object({ queued: z.literal(true) }) },
@@ -183,6 +187,7 @@ export function webhookRoutes(relais: Relais): FastifyPluginAsyncZod {
         schema: {
           tags,
           operationId: 'listWebhookDeliveries',
+          errors: ['webhook_endpoint_not_found'],
           summary: 'Delivery attempts at this endpoint, newest first',
           params: endpointIdParam,
           querystring: z.strictObject({ cursor: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),

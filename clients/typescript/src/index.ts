@@ -3,5 +3,6 @@
 export { createRelaisClient, ok, RelaisError } from './client.js';
 export type { components, operations, paths, RelaisClient, RelaisClientOptions, RelaisErrorBody } from './client.js';
 
-// --- webhooks: verifyWebhook(secret, headers, body), from ./verify-webhook.ts ---------------
-// export { verifyWebhook } from './verify-webhook.js';
+// Webhooks: verifyWebhook(secret, headers, body) for receivers (Standard Webhooks signatures).
+export { verifyWebhook, WebhookVerificationError } from './verify-webhook.js';
+export type { WebhookEvent, WebhookHeaders } from './verify-webhook.js';
