@@ -143,7 +143,7 @@ export function createMetrics(sources: MetricSources | MetricSources['queueDepth
     }),
     retentionPruned: new Counter({
       name: 'relais_retention_pruned_total',
-      help: 'Rows removed by retention, by kind: content (messages whose bodies and attachments were deleted), log (messages deleted from the delivery log), events, audit',
+      help: 'Rows removed by retention, by kind: content (messages whose bodies and attachments were deleted), log (messages deleted from the delivery log), events, audit, webhooks (final webhook deliveries deleted with their attempts)',
       labelNames: ['kind'],
       registers: [registry],
     }),

@@ -1,12 +1,14 @@
 // Retention in the background: deletes message content, then delivery-log entries, platform
 // events and audit entries once they are older than their limit (the operator's, or an
-// organization's shorter one), in small batches, and gives SQLite's freed pages back.
+// organization's shorter one), and final webhook deliveries with their attempts after the
+// operator's events limit, in small batches, and gives SQLite's freed pages back.
 //
 // Each batch is one short statement or transaction over at most `batchSize` rows, and the
 // pruner yields between batches, so delivery never waits behind it. Every batch is idempotent
 // (a row is pruned once, whoever gets there first) and on PostgreSQL skips rows another
 // process holds: every worker process runs its own pruner. Queued, deferred and sending
-// messages are never touched: only final ones (sent, failed) are.
+// messages are never touched: only final ones (sent, failed) are; likewise pending and
+// delivering webhook deliveries (only delivered, failed and dropped ones are pruned).
 import { setTimeout as pause } from 'node:timers/promises';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -18,6 +20,7 @@ import { DAY_MS, effectiveRetention, listRetentionOverrides, pruneAudit, type Re
 import { pruneContent } from './sql/prune-content.ts';
 import { pruneEvents } from './sql/prune-events.ts';
 import { pruneLog } from './sql/prune-log.ts';
+import { pruneWebhookDeliveries } from '../webhooks/webhooks.ts';
 
 export interface RetentionPrunerDeps {
   store: Store;
@@ -36,7 +39,13 @@ export interface RetentionPrunerDeps {
   reclaimPages?: number;
 }
 
-export type PruneReport = Record<RetentionKind, number> & { reclaimedPages: number; complete: boolean };
+/**
+ * What a pass prunes: each retention kind, and `webhooks` (final webhook deliveries with their
+ * attempts, counted by delivery), which follows the events limit.
+ */
+export type PrunedKind = RetentionKind | 'webhooks';
+
+export type PruneReport = Record<PrunedKind, number> & { reclaimedPages: number; complete: boolean };
 
 /** One scope of a pass: every organization under the operator's limits, or one organization under its own. */
 interface Scope {
@@ -86,7 +95,7 @@ export class RetentionPruner {
       { limits },
       ...(await listRetentionOverrides(store.db)).map((o) => ({ organizationId: o.organizationId, limits: effectiveRetention(limits, o.own) })),
     ];
-    const report: PruneReport = { content: 0, log: 0, events: 0, audit: 0, reclaimedPages: 0, complete: true };
+    const report: PruneReport = { content: 0, log: 0, events: 0, audit: 0, webhooks: 0, reclaimedPages: 0, complete: true };
     for (const scope of scopes) {
       const now = clock.now();
       const scoped = scope.organizationId !== undefined ? { organizationId: scope.organizationId } : {};
@@ -102,13 +111,18 @@ export class RetentionPruner {
       }
       await this.batches('events', report, () => pruneEvents(store.db, c, { before: before(scope.limits.eventsDays), ...batch, ...scoped }));
       await this.batches('audit', report, () => pruneAudit(store.db, c, { before: before(scope.limits.auditDays), ...batch, ...scoped }));
+      // Webhook endpoints belong to the platform, not to an organization: their deliveries (ids
+      // and codes only, never an address) follow the operator's events limit.
+      if (scope.organizationId === undefined) {
+        await this.batches('webhooks', report, () => pruneWebhookDeliveries(store.db, c, { before: before(scope.limits.eventsDays), ...batch }));
+      }
     }
-    if (report.content + report.log + report.events + report.audit > 0) {
+    if (report.content + report.log + report.events + report.audit + report.webhooks > 0) {
       const { pages } = await reclaimFreePages(store, this.deps.reclaimPages ?? 2000);
       report.reclaimedPages = pages;
       if (pages > 0) this.deps.metrics.retentionReclaimedPages.inc(pages);
       this.deps.logger.info(
-        { content: report.content, log: report.log, events: report.events, audit: report.audit, reclaimedPages: pages },
+        { content: report.content, log: report.log, events: report.events, audit: report.audit, webhooks: report.webhooks, reclaimedPages: pages },
         'retention pass pruned old data',
       );
     }
@@ -116,7 +130,7 @@ export class RetentionPruner {
   }
 
   /** Runs one kind's batches until a batch comes back short or the pass's share is spent. */
-  private async batches(kind: RetentionKind, report: PruneReport, prune: () => Promise<number>): Promise<void> {
+  private async batches(kind: PrunedKind, report: PruneReport, prune: () => Promise<number>): Promise<void> {
     const size = this.deps.batchSize ?? 200;
     const max = this.deps.maxBatchesPerPass ?? 50;
     for (let i = 0; i < max; i += 1) {

@@ -16,6 +16,7 @@ import * as m013 from './migrations/013_message_source.ts';
 import * as m016 from './migrations/016_readiness_probe.ts';
 import * as m012 from './migrations/012_webhooks.ts';
 import * as m011 from './migrations/011_retention.ts';
+import * as m017 from './migrations/017_webhook_retention.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '016_readiness_probe': m016,
   '012_webhooks': m012,
   '011_retention': m011,
+  '017_webhook_retention': m017,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

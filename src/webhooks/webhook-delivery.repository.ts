@@ -1,6 +1,6 @@
 // All SQL about deliveries (one event on its way to one endpoint) and their attempts.
 import type { Capabilities } from '../store/capabilities.ts';
-import type { Executor } from '../store/store.ts';
+import type { Db, Executor } from '../store/store.ts';
 import type { ClaimedDelivery, DeliveryAttempt, DeliveryStatus } from './webhook.ts';
 
 export async function insertDeliveries(
@@ -191,4 +191,32 @@ export async function countOpenDeliveries(db: Executor): Promise<Record<string, 
     .groupBy('status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** Deliveries that will never be sent again: their place in the history only. */
+const FINAL_STATUSES = ['delivered', 'failed', 'dropped'] as const satisfies readonly DeliveryStatus[];
+
+/**
+ * Deletes up to `limit` final deliveries (delivered, failed, dropped) that became final before
+ * `before`, with their attempts; pending and delivering ones are never deleted. One short
+ * transaction; on PostgreSQL the rows are locked as they are chosen and rows another process
+ * holds are skipped, so several processes prune side by side. Returns how many deliveries went.
+ */
+export async function pruneDeliveries(db: Db, caps: Capabilities, args: { before: number; limit: number }): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('status', 'in', FINAL_STATUSES)
+      .where('updated_at', '<', args.before)
+      .orderBy('updated_at')
+      .limit(args.limit)
+      .$if(caps.skipLocked, (q) => q.forUpdate().skipLocked())
+      .execute();
+    const ids = rows.map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', ids).execute();
+    const result = await tx.deleteFrom('webhook_deliveries').where('id', 'in', ids).where('status', 'in', FINAL_STATUSES).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  });
 }

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import type { Executor } from '../store/store.ts';
 import { insertDeliveries } from './webhook-delivery.repository.ts';
 
-export { countOpenDeliveries } from './webhook-delivery.repository.ts';
+export { countOpenDeliveries, pruneDeliveries as pruneWebhookDeliveries } from './webhook-delivery.repository.ts';
 import { listEndpoints } from './webhook-endpoint.repository.ts';
 import { webhookPayload, type EventInput } from './webhook-event.ts';
 
