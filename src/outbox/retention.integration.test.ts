@@ -1,7 +1,8 @@
 // Retention on every dialect with a fake clock: content goes after its delay, the delivery log
 // after its own, events and audit entries after theirs; queued and deferred mail is never
 // touched; a pruned message cannot be re-sent; organizations may only shorten the limits;
-// several pruners side by side prune each row once; delivery beside pruning loses nothing.
+// several pruners side by side prune each row once; delivery beside pruning loses nothing;
+// final webhook deliveries go with their attempts after the events limit, pending ones stay.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -13,6 +14,8 @@ import { openStore } from '../store/store.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { dialects } from '../../test/support/databases.ts';
 import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.ts';
+import { recordEvent } from './outbox.ts';
 import { RetentionPruner } from './retention-pruner.ts';
 
 const DAY = 24 * 3600_000;
@@ -20,6 +23,7 @@ const DAY = 24 * 3600_000;
 for (const dialect of await dialects()) {
   describe(`retention (${dialect})`, () => {
     let smtp: SmtpFixture;
+    let receiver: WebhookReceiver;
     let t: TestApp;
     let clock: ManualClock;
 
@@ -39,14 +43,20 @@ for (const dialect of await dialects()) {
 
     before(async () => {
       smtp = await startSmtpFixture({ security: 'none' });
+      receiver = await startWebhookReceiver();
       clock = new ManualClock();
-      t = await createTestApp({ dialect, env: { RELAIS_PLATFORM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }, deps: { clock } });
+      t = await createTestApp({
+        dialect,
+        env: { RELAIS_PLATFORM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, RELAIS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+        deps: { clock },
+      });
       await t.app.relais.organizations.create({ id: 'acme', name: 'Acme' });
       await t.app.relais.organizations.create({ id: 'brief', name: 'Brief' });
     });
     after(async () => {
       await t.close();
       await smtp.close();
+      await receiver.close();
     });
     beforeEach(async () => {
       smtp.setScript({});
@@ -223,6 +233,68 @@ for (const dialect of await dialects()) {
       } else {
         assert.equal(report.reclaimedPages, 0);
       }
+    });
+
+    test('final webhook deliveries go with their attempts after the events limit; pending and delivering ones stay', async () => {
+      const { relais } = t.app;
+      const db = relais.store.db;
+      const created = await t.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: t.auth, payload: { url: receiver.url } });
+      assert.equal(created.statusCode, 201, created.body);
+      const endpointId = (created.json() as { id: string }).id;
+      const event = (messageId: string) =>
+        db.transaction().execute((tx) => recordEvent(tx, { organizationId: 'acme', type: 'message.sent', messageId, data: { route: 'platform' }, at: clock.now() }));
+      const deliveryOf = async (messageId: string) =>
+        (await db.selectFrom('webhook_deliveries').select('id').where('payload', 'like', `%"${messageId}"%`).executeTakeFirstOrThrow()).id;
+      const statusOf = async (id: string) => (await db.selectFrom('webhook_deliveries').select('status').where('id', '=', id).executeTakeFirst())?.status;
+      const attemptsOf = async (ids: string[]) =>
+        Number((await db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll().as('n')).where('delivery_id', 'in', ids).executeTakeFirstOrThrow()).n);
+      const prunedWebhooks = async () => {
+        const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+        return Number(/relais_retention_pruned_total\{kind="webhooks"\} (\d+)/.exec(metrics.body)?.[1] ?? 0);
+      };
+
+      // Two delivered (with their attempts), one failed, one dropped; one pending, one being delivered.
+      receiver.script([], { status: 200 });
+      await event('msg_delivered_1');
+      await event('msg_delivered_2');
+      await relais.webhookDispatcher.runOnce();
+      await receiver.waitFor(2);
+      const delivered = [await deliveryOf('msg_delivered_1'), await deliveryOf('msg_delivered_2')];
+      for (const id of delivered) assert.equal(await statusOf(id), 'delivered');
+      assert.equal(await attemptsOf(delivered), 2);
+      await event('msg_failed');
+      await event('msg_dropped');
+      await event('msg_pending');
+      await event('msg_delivering');
+      const failed = await deliveryOf('msg_failed');
+      const dropped = await deliveryOf('msg_dropped');
+      const pending = await deliveryOf('msg_pending');
+      const delivering = await deliveryOf('msg_delivering');
+      await db.updateTable('webhook_deliveries').set({ status: 'failed' }).where('id', '=', failed).execute();
+      await db.updateTable('webhook_deliveries').set({ status: 'dropped' }).where('id', '=', dropped).execute();
+      await db.updateTable('webhook_deliveries').set({ status: 'delivering', lease_owner: 'another-process', lease_expires_at: clock.now() + 400 * DAY }).where('id', '=', delivering).execute();
+      // The pending one stays pending: its endpoint is paused, so no dispatcher pass sends it.
+      await db.updateTable('webhook_endpoints').set({ enabled: 0 }).where('id', '=', endpointId).execute();
+      const prunedBefore = await prunedWebhooks();
+
+      clock.advance(29 * DAY);
+      assert.equal((await prune()).webhooks, 0, 'nothing is older than 30 days yet');
+      assert.equal(await statusOf(failed), 'failed');
+
+      clock.advance(2 * DAY);
+      const report = await prune();
+      assert.equal(report.webhooks, 4, 'the delivered, failed and dropped deliveries go');
+      for (const id of [...delivered, failed, dropped]) assert.equal(await statusOf(id), undefined, id);
+      assert.equal(await attemptsOf(delivered), 0, 'with their attempts');
+      assert.equal(await statusOf(pending), 'pending', 'a pending delivery is never pruned');
+      assert.equal(await statusOf(delivering), 'delivering', 'nor one being delivered');
+      assert.equal((await prunedWebhooks()) - prunedBefore, 4, 'the metric counts each delivery once');
+      clock.advance(400 * DAY);
+      assert.equal((await prune()).webhooks, 0, 'whatever their age');
+      assert.equal(await statusOf(pending), 'pending');
+
+      const removed = await t.app.inject({ method: 'DELETE', url: `/v1/webhook-endpoints/${endpointId}`, headers: t.auth });
+      assert.equal(removed.statusCode, 204, removed.body);
     });
   });
 }
