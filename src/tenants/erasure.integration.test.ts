@@ -1,7 +1,8 @@
 // Erasure and organization deletion through the API, on every dialect: after an erasure the
 // address is nowhere in the database (every text column of every table is scanned); other
 // organizations keep theirs; deleting an organization removes its relay secrets, members,
-// messages and events, leaves the key ring and every other organization as they were.
+// messages and events, leaves the key ring and every other organization as they were, and
+// keeps the webhook deliveries still waiting to tell the platform about it.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../clock.ts';
@@ -13,12 +14,14 @@ import { dialects } from '../../test/support/databases.ts';
 import { findEverywhere } from '../../test/support/personal-data.ts';
 import { createRelayTestApp, storeRelay, type RelayTestApp } from '../../test/support/relays.ts';
 import { startSmtpFixture, type SmtpFixture } from '../../test/support/smtp-fixture.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.ts';
 
 const LEA = 'lea@example.org';
 
 for (const dialect of await dialects()) {
   describe(`erasure and organization deletion (${dialect})`, () => {
     let smtp: SmtpFixture;
+    let receiver: WebhookReceiver;
     let t: RelayTestApp;
     let clock: ManualClock;
     let orgs = 0;
@@ -35,6 +38,9 @@ for (const dialect of await dialects()) {
       await t.app.relais.organizations.create({ id, name: `Organization ${orgs}` });
       return id;
     };
+    /** The organization's webhook deliveries (their payload names the organization), by status. */
+    const webhookDeliveries = async (org: string) =>
+      (await t.app.relais.store.db.selectFrom('webhook_deliveries').select('status').where('payload', 'like', `%"organizationId":"${org}"%`).execute()).map((d) => d.status);
     const count = async (table: 'messages' | 'events' | 'memberships' | 'smtp_relays' | 'organization_retention', org: string) => {
       const row = await t.app.relais.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('organization_id', '=', org).executeTakeFirstOrThrow();
       return Number(row.n);
@@ -42,12 +48,21 @@ for (const dialect of await dialects()) {
 
     before(async () => {
       smtp = await startSmtpFixture({ security: 'none' });
+      receiver = await startWebhookReceiver();
       clock = new ManualClock();
-      t = await createRelayTestApp({ dialect, env: { RELAIS_PLATFORM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, RELAIS_LOG_LEVEL: 'silent' }, deps: { clock } });
+      t = await createRelayTestApp({
+        dialect,
+        env: { RELAIS_PLATFORM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, RELAIS_LOG_LEVEL: 'silent', RELAIS_ALLOW_PRIVATE_WEBHOOK_URLS: 'true' },
+        deps: { clock },
+      });
+      // The platform's webhook endpoint: every event of every test is queued for it too.
+      const endpoint = await t.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: t.auth, payload: { url: receiver.url } });
+      assert.equal(endpoint.statusCode, 201, endpoint.body);
     });
     after(async () => {
       await t.close();
       await smtp.close();
+      await receiver.close();
     });
     beforeEach(() => {
       smtp.setScript({});
@@ -82,6 +97,9 @@ for (const dialect of await dialects()) {
       assert.equal((await read(org, deferred)).status, 'deferred');
       await recordEvent(t.app.relais.store.db, { organizationId: org, type: 'message.failed', messageId: failed, data: { note: `bounced for ${LEA}` }, at: clock.now() });
       await recordAudit(t.app.relais.store.db, { organizationId: org, actor: { kind: 'system', name: 'tests' }, action: 'test.note', details: { about: LEA }, at: clock.now() });
+      await t.app.relais.webhookDispatcher.runOnce();
+      await receiver.waitFor(1);
+      assert.ok((await webhookDeliveries(org)).includes('delivered'), 'webhook deliveries (and their attempts) are in the database too');
       assert.ok((await findEverywhere(t.app.relais.store, LEA)).length >= 6, 'the address is in many places before');
 
       const res = await erase(org, 'Lea@Example.org');
@@ -158,6 +176,8 @@ for (const dialect of await dialects()) {
       await send(other, { to: 'b@example.org', subject: 'Kept', text: 'x' });
       await t.app.relais.dispatcher.runOnce();
       const pending = await send(org, { to: 'c@example.org', subject: 'Pending', text: 'x' });
+      const waiting = (await webhookDeliveries(org)).filter((s) => s === 'pending').length;
+      assert.ok(waiting >= 1, 'a webhook delivery about the organization waits for the platform');
 
       const byOwner = await t.app.inject({ method: 'DELETE', url: `/v1/organizations/${org}`, headers: ownerSession });
       assert.equal(byOwner.statusCode, 403, 'only the platform deletes an organization');
@@ -176,6 +196,7 @@ for (const dialect of await dialects()) {
       assert.deepEqual(await findEverywhere(t.app.relais.store, doomedRelay.sealedPassword.slice(0, 40)), [], 'no copy of the sealed password anywhere');
       for (const table of ['messages', 'events', 'memberships', 'smtp_relays', 'organization_retention'] as const) assert.equal(await count(table, org), 0, table);
       assert.equal(await db.selectFrom('organizations').select('id').where('id', '=', org).executeTakeFirst(), undefined);
+      assert.equal((await webhookDeliveries(org)).filter((s) => s === 'pending').length, waiting, 'waiting webhook deliveries are kept: the platform still hears them');
       assert.equal(await db.selectFrom('users').select('id').where('id', '=', `${org}-owner`).executeTakeFirst(), undefined, 'a person of that organization only is gone');
       assert.equal((await t.app.inject({ method: 'GET', url: '/v1/sessions/current', headers: ownerSession })).statusCode, 401, 'their session ended');
 
