@@ -32,6 +32,7 @@ export class AcceptService {
   async accept(organizationId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<AcceptResult> {
     return this.enqueue(organizationId, toContent(request), {
       category: request.category ?? null,
+      ...(request.priority ? { priority: request.priority } : {}),
       ...(idempotencyKey ? { idempotencyKey, requestHash: hashRequest(request) } : {}),
     });
   }
@@ -50,7 +51,7 @@ export class AcceptService {
   private async enqueue(
     organizationId: string,
     content: MessageContent,
-    options: { category: string | null; idempotencyKey?: string; requestHash?: string; resentFrom?: string },
+    options: { category: string | null; idempotencyKey?: string; requestHash?: string; resentFrom?: string; priority?: 'high' | 'normal' },
   ): Promise<AcceptResult> {
     const { store, clock } = this.deps;
     const { idempotencyKey, resentFrom } = options;
@@ -66,7 +67,8 @@ export class AcceptService {
     const now = clock.now();
     const id = newId('msg', now);
 
-    const outcome = await store.db.transaction().execute(async (tx) => {
+    // Shares a transaction (and its fsync) with the accepts that arrive meanwhile; committed on return.
+    const outcome = await store.commits.run(async (tx) => {
       if (!(await findOrganization(tx, organizationId))) {
         throw new AppError('organization_not_found', `No organization has the id "${organizationId}".`);
       }
@@ -85,6 +87,7 @@ export class AcceptService {
         idempotencyKey: idempotencyKey ?? null,
         requestHash,
         resentFrom: resentFrom ?? null,
+        priority: options.priority ?? 'normal',
       });
       return { earlier: undefined, message };
     }).catch(async (error: unknown) => {

@@ -128,7 +128,7 @@ export class Delivery {
     const { code } = postponement;
     const expiresAt = message.createdAt + this.deps.retryPolicy.maxAgeSeconds * 1000;
     const log = this.deps.logger.child({ messageId: message.id, organizationId: message.organizationId });
-    await this.deps.store.db.transaction().execute(async (tx) => {
+    await this.deps.store.commits.run(async (tx) => {
       if (code && now >= expiresAt) {
         if (!(await expireMessage(tx, { id: message.id, owner: this.deps.workerId, now, errorCode: 'retries_exhausted' }))) return;
         await insertEvent(tx, {
@@ -196,27 +196,28 @@ export class Delivery {
     }
   }
 
-  /** Writes the attempt, the recipients' state and the platform event in one transaction. */
+  /**
+   * Writes the attempt, the recipients' state and the platform event in one transaction, shared
+   * with the outcomes of the other sends that finish meanwhile (one commit for all of them).
+   */
   private async record(message: ClaimedMessage, attempt: Attempt, result: Settlement): Promise<boolean> {
-    return this.deps.store.db
-      .transaction()
-      .execute(async (tx) => {
-        const owned = await completeMessage(tx, {
-          id: message.id,
-          owner: this.deps.workerId,
-          attempt,
-          ...(result.retryAt !== undefined ? { nextAttemptAt: result.retryAt } : {}),
-        });
-        if (!owned) return false;
-        await updateRecipients(tx, message.id, result.recipients, attempt.finishedAt);
-        await insertEvent(tx, {
-          organizationId: message.organizationId,
-          type: `message.${attempt.outcome}`,
-          messageId: message.id,
-          data: { attempt: attempt.attempt, route: attempt.route, errorCode: attempt.errorCode, ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}) },
-          at: attempt.finishedAt,
-        });
-        return true;
+    return this.deps.store.commits.run(async (tx) => {
+      const owned = await completeMessage(tx, {
+        id: message.id,
+        owner: this.deps.workerId,
+        attempt,
+        ...(result.retryAt !== undefined ? { nextAttemptAt: result.retryAt } : {}),
       });
+      if (!owned) return false;
+      await updateRecipients(tx, message.id, result.recipients, attempt.finishedAt);
+      await insertEvent(tx, {
+        organizationId: message.organizationId,
+        type: `message.${attempt.outcome}`,
+        messageId: message.id,
+        data: { attempt: attempt.attempt, route: attempt.route, errorCode: attempt.errorCode, ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}) },
+        at: attempt.finishedAt,
+      });
+      return true;
+    });
   }
 }

@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.ts';
 import { ensurePrivateDatabaseFiles } from './file-modes.ts';
 import { DatabaseFaults } from './database-faults.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -21,6 +22,8 @@ export interface Store {
   readonly postgres?: pg.PoolConfig;
   /** The current database incident (lost connection, full disk), its log and its metric hook. */
   readonly faults: DatabaseFaults;
+  /** Short writes on hot paths (accepts, send outcomes) that share a transaction and its fsync. */
+  readonly commits: GroupCommit;
   close(): Promise<void>;
 }
 
@@ -44,16 +47,43 @@ export interface OpenOptions {
 }
 
 /**
+ * Statements prepared once and reused: Kysely asks the driver to prepare every query it runs,
+ * and preparing cost as much as running the short statements of the hot paths. Kysely runs one
+ * query at a time on SQLite's single connection (and never streams here), so a statement is
+ * never in use twice at once. The least recently used are dropped beyond `limit`.
+ */
+class PreparedStatements {
+  private readonly statements = new Map<string, SqliteDatabase.Statement>();
+  constructor(
+    private readonly sqlite: SqliteDatabase.Database,
+    private readonly limit = 500,
+  ) {}
+
+  get(source: string): SqliteDatabase.Statement {
+    let statement = this.statements.get(source);
+    if (statement) {
+      this.statements.delete(source);
+    } else {
+      statement = this.sqlite.prepare(source);
+      if (this.statements.size >= this.limit) this.statements.delete(this.statements.keys().next().value as string);
+    }
+    this.statements.set(source, statement);
+    return statement;
+  }
+}
+
+/**
  * better-sqlite3 as Kysely sees it, but a `rollback` after SQLite already rolled the
  * transaction back itself (SQLITE_FULL, SQLITE_IOERR) is a no-op: otherwise "cannot rollback -
  * no transaction is active" replaces the transaction's real error.
  */
 function withSafeRollback(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
   const noop = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }), all: () => [], iterate: () => [][Symbol.iterator]() };
+  const prepared = new PreparedStatements(sqlite);
   return new Proxy(sqlite, {
     get(target, property, receiver) {
       if (property === 'prepare') {
-        return (source: string) => (/^\s*rollback\s*$/i.test(source) && !target.inTransaction ? noop : target.prepare(source));
+        return (source: string) => (/^\s*rollback\s*$/i.test(source) && !target.inTransaction ? noop : prepared.get(source));
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -74,7 +104,8 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withSafeRollback(sqlite) }) });
-    return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), close: () => db.destroy() };
+    const commits = new GroupCommit(db, SQLITE.commitLanes);
+    return { db, capabilities: SQLITE, faults: new DatabaseFaults({ holdMs: options.faultHoldMs }), commits, close: () => db.destroy() };
   }
   const poolConfig: pg.PoolConfig = {
     connectionString: target.url,
@@ -99,5 +130,5 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
     });
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, close: () => db.destroy() };
+  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, commits: new GroupCommit(db, POSTGRES.commitLanes), close: () => db.destroy() };
 }
