@@ -51,6 +51,7 @@ export async function prefill(database: Database, args: { organizations: string[
               resent_from: null,
               forced_route: null,
               subject: 'Signez votre feuille de présence',
+              priority_rank: 1,
             })),
           )
           .execute();

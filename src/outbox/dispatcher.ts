@@ -41,6 +41,8 @@ export class Dispatcher {
   private housekeeping: Promise<void> | undefined;
   private housekeepingDueAt: number | undefined;
   private readonly delivery: Delivery;
+  /** The organization served last: the next claim starts with the one after it (round robin). */
+  private turn: string | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.workerId = deps.workerId ?? `dispatcher-${randomBytes(6).toString('hex')}`;
@@ -203,16 +205,21 @@ export class Dispatcher {
     });
   }
 
-  private claim(limit: number): Promise<ClaimedMessage[]> {
+  private async claim(limit: number): Promise<ClaimedMessage[]> {
     const now = this.deps.clock.now();
-    return claimMessages(this.deps.store.db, this.deps.store.capabilities, {
+    // One transaction: on SQLite's single connection the claim's few queries then wait once
+    // for the connection, not once each behind a group of accepts.
+    const claimed = await this.deps.store.db.transaction().execute((tx) => claimMessages(tx, this.deps.store.capabilities, {
       owner: this.workerId,
       now,
       leaseUntil: now + this.deps.leaseMs,
       limit,
       excludeOrganizations: this.deps.router.excludedOrganizations?.(now) ?? [],
       inFlight: [...this.inFlight.keys()],
-    });
+      ...(this.turn !== undefined ? { after: this.turn } : {}),
+    }));
+    this.turn = claimed.at(-1)?.organizationId ?? this.turn;
+    return claimed;
   }
 
   private track(message: ClaimedMessage): Promise<void> {

@@ -12,6 +12,7 @@ import * as m007 from './migrations/007_attempt_counts.ts';
 import * as m008 from './migrations/008_check_explanation_ids.ts';
 import * as m009 from './migrations/009_relay_oauth.ts';
 import * as m010 from './migrations/010_oauth_connect.ts';
+import * as m014 from './migrations/014_fair_claiming.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '008_check_explanation_ids': m008,
   '009_relay_oauth': m009,
   '010_oauth_connect': m010,
+  '014_fair_claiming': m014,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

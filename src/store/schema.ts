@@ -54,6 +54,8 @@ export interface MessagesTable {
   subject: string | null;
   /** `platform` for messages that must never leave through the organization's relay (relay alerts). */
   forced_route: string | null;
+  /** 0 for `priority: "high"` (transactional mail), 1 otherwise: within an organization, lower ranks are claimed first. */
+  priority_rank: number;
 }
 
 export interface MessageAttemptsTable {

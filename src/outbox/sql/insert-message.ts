@@ -18,6 +18,8 @@ export interface NewMessage {
   resentFrom?: string | null;
   /** `platform`: never through the organization's relay. */
   forcedRoute?: 'platform' | null;
+  /** `high`: claimed before the organization's other waiting messages. */
+  priority?: 'high' | 'normal';
 }
 
 /** Writes a new message into the outbox as `queued`, with its recipients all pending; returns it. */
@@ -50,6 +52,7 @@ export async function insertMessage(db: Executor, m: NewMessage): Promise<Messag
       resent_from: m.resentFrom ?? null,
       forced_route: m.forcedRoute ?? null,
       subject: m.content.subject,
+      priority_rank: m.priority === 'high' ? 0 : 1,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
