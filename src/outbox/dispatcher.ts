@@ -207,9 +207,10 @@ export class Dispatcher {
 
   private async claim(limit: number): Promise<ClaimedMessage[]> {
     const now = this.deps.clock.now();
-    // One transaction: on SQLite's single connection the claim's few queries then wait once
-    // for the connection, not once each behind a group of accepts.
-    const claimed = await this.deps.store.db.transaction().execute((tx) => claimMessages(tx, this.deps.store.capabilities, {
+    // In a transaction shared with the accepts and send outcomes under way (group commit): the
+    // claim's queries wait once for SQLite's single connection, and its commit costs no fsync
+    // of its own.
+    const claimed = await this.deps.store.commits.run((tx) => claimMessages(tx, this.deps.store.capabilities, {
       owner: this.workerId,
       now,
       leaseUntil: now + this.deps.leaseMs,
