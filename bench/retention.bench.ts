@@ -33,7 +33,7 @@ async function seedOld(store: Store): Promise<void> {
         id: `msg_old_${String(i + j).padStart(8, '0')}`, organization_id: 'bench', status: 'sent', category: null, message_id_header: `<old.${i + j}@bench.example>`,
         payload, size_bytes: 2500, recipient_count: 1, idempotency_key: null, request_hash: null, attempts: 1, next_attempt_at: sentAt, lease_owner: null,
         lease_expires_at: null, route: 'platform', last_reply: '250 ok', last_error_code: null, created_at: sentAt, updated_at: sentAt, sent_at: sentAt,
-        failed_at: null, resent_from: null, subject: 'Old', forced_route: null, source: 'api',
+        failed_at: null, resent_from: null, subject: 'Old', forced_route: null, source: 'api', priority_rank: 1,
       };
     });
     await store.db.insertInto('messages').values(rows).execute();

@@ -42,6 +42,8 @@ interface EnqueueOptions {
   requestHash?: string;
   resentFrom?: string;
   submittedMessageId?: string;
+  /** `high`: claimed before the organization's other waiting messages. */
+  priority?: 'high' | 'normal';
 }
 
 export class AcceptService {
@@ -50,6 +52,7 @@ export class AcceptService {
   async accept(organizationId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<AcceptResult> {
     return this.enqueue(organizationId, toContent(request), {
       category: request.category ?? null,
+      ...(request.priority ? { priority: request.priority } : {}),
       ...(idempotencyKey ? { idempotencyKey, requestHash: hashRequest(request) } : {}),
     });
   }
@@ -99,7 +102,8 @@ export class AcceptService {
     const now = clock.now();
     const id = newId('msg', now);
 
-    const outcome = await store.db.transaction().execute(async (tx) => {
+    // Shares a transaction (and its fsync) with the accepts that arrive meanwhile; committed on return.
+    const outcome = await store.commits.run(async (tx) => {
       if (!(await findOrganization(tx, organizationId))) {
         throw new AppError('organization_not_found', `No organization has the id "${organizationId}".`);
       }
@@ -124,6 +128,7 @@ export class AcceptService {
         requestHash,
         resentFrom: resentFrom ?? null,
         ...(submittedMessageId ? { source: 'smtp' as const, submittedMessageId } : content.raw ? { source: 'smtp' as const } : {}),
+        priority: options.priority ?? 'normal',
       });
       return { earlier: undefined, message };
     }).catch(async (error: unknown) => {

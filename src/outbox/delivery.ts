@@ -131,7 +131,7 @@ export class Delivery {
     const { code } = postponement;
     const expiresAt = message.createdAt + this.deps.retryPolicy.maxAgeSeconds * 1000;
     const log = this.deps.logger.child({ messageId: message.id, organizationId: message.organizationId });
-    await this.deps.store.db.transaction().execute(async (tx) => {
+    await this.deps.store.commits.run(async (tx) => {
       if (code && now >= expiresAt) {
         if (!(await expireMessage(tx, { id: message.id, owner: this.deps.workerId, now, errorCode: 'retries_exhausted' }))) return;
         await recordEvent(tx, {
@@ -199,45 +199,46 @@ export class Delivery {
     }
   }
 
-  /** Writes the attempt, the recipients' state and the platform event in one transaction. */
+  /**
+   * Writes the attempt, the recipients' state and the platform event in one transaction, shared
+   * with the outcomes of the other sends that finish meanwhile (one commit for all of them).
+   */
   private async record(message: ClaimedMessage, attempt: Attempt, result: Settlement): Promise<boolean> {
-    return this.deps.store.db
-      .transaction()
-      .execute(async (tx) => {
-        const owned = await completeMessage(tx, {
-          id: message.id,
-          owner: this.deps.workerId,
-          attempt,
-          ...(result.retryAt !== undefined ? { nextAttemptAt: result.retryAt } : {}),
-        });
-        if (!owned) return false;
-        await updateRecipients(tx, message.id, result.recipients, attempt.finishedAt);
+    return this.deps.store.commits.run(async (tx) => {
+      const owned = await completeMessage(tx, {
+        id: message.id,
+        owner: this.deps.workerId,
+        attempt,
+        ...(result.retryAt !== undefined ? { nextAttemptAt: result.retryAt } : {}),
+      });
+      if (!owned) return false;
+      await updateRecipients(tx, message.id, result.recipients, attempt.finishedAt);
+      await recordEvent(tx, {
+        organizationId: message.organizationId,
+        type: `message.${attempt.outcome}`,
+        messageId: message.id,
+        data: {
+          attempt: attempt.attempt,
+          route: attempt.route,
+          errorCode: attempt.errorCode,
+          ...replyCodeField(attempt.reply),
+          ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}),
+        },
+        at: attempt.finishedAt,
+      });
+      // Each recipient refused for good by this attempt (the others may still be delivered).
+      for (const r of result.recipients) {
+        if (r.status !== 'failed' || message.recipients.find((m) => m.position === r.position)?.status !== 'pending') continue;
         await recordEvent(tx, {
           organizationId: message.organizationId,
-          type: `message.${attempt.outcome}`,
+          type: 'message.recipient_failed',
           messageId: message.id,
-          data: {
-            attempt: attempt.attempt,
-            route: attempt.route,
-            errorCode: attempt.errorCode,
-            ...replyCodeField(attempt.reply),
-            ...(result.retryAt ? { retryAt: new Date(result.retryAt).toISOString() } : {}),
-          },
+          data: { attempt: attempt.attempt, route: attempt.route, position: r.position, errorCode: attempt.errorCode, ...replyCodeField(r.reply) },
           at: attempt.finishedAt,
         });
-        // Each recipient refused for good by this attempt (the others may still be delivered).
-        for (const r of result.recipients) {
-          if (r.status !== 'failed' || message.recipients.find((m) => m.position === r.position)?.status !== 'pending') continue;
-          await recordEvent(tx, {
-            organizationId: message.organizationId,
-            type: 'message.recipient_failed',
-            messageId: message.id,
-            data: { attempt: attempt.attempt, route: attempt.route, position: r.position, errorCode: attempt.errorCode, ...replyCodeField(r.reply) },
-            at: attempt.finishedAt,
-          });
-        }
-        return true;
-      });
+      }
+      return true;
+    });
   }
 }
 

@@ -41,6 +41,8 @@ export class Dispatcher {
   private housekeeping: Promise<void> | undefined;
   private housekeepingDueAt: number | undefined;
   private readonly delivery: Delivery;
+  /** The organization served last: the next claim starts with the one after it (round robin). */
+  private turn: string | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.workerId = deps.workerId ?? `dispatcher-${randomBytes(6).toString('hex')}`;
@@ -203,16 +205,22 @@ export class Dispatcher {
     });
   }
 
-  private claim(limit: number): Promise<ClaimedMessage[]> {
+  private async claim(limit: number): Promise<ClaimedMessage[]> {
     const now = this.deps.clock.now();
-    return claimMessages(this.deps.store.db, this.deps.store.capabilities, {
+    // In a transaction shared with the accepts and send outcomes under way (group commit): the
+    // claim's queries wait once for SQLite's single connection, and its commit costs no fsync
+    // of its own.
+    const claimed = await this.deps.store.commits.run((tx) => claimMessages(tx, this.deps.store.capabilities, {
       owner: this.workerId,
       now,
       leaseUntil: now + this.deps.leaseMs,
       limit,
       excludeOrganizations: this.deps.router.excludedOrganizations?.(now) ?? [],
       inFlight: [...this.inFlight.keys()],
-    });
+      ...(this.turn !== undefined ? { after: this.turn } : {}),
+    }));
+    this.turn = claimed.at(-1)?.organizationId ?? this.turn;
+    return claimed;
   }
 
   private track(message: ClaimedMessage): Promise<void> {

@@ -170,6 +170,8 @@ export const sendMessageSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short slug such as signature-request')
       .optional(),
     attachments: z.array(attachmentSchema).max(20).optional(),
+    /** `high` for transactional mail (signature requests): claimed before the organization's other waiting mail. */
+    priority: z.enum(['high', 'normal']).optional(),
   })
   .superRefine((m, ctx) => {
     const count = m.to.length + (m.cc?.length ?? 0) + (m.bcc?.length ?? 0);

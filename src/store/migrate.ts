@@ -17,6 +17,7 @@ import * as m016 from './migrations/016_readiness_probe.ts';
 import * as m012 from './migrations/012_webhooks.ts';
 import * as m011 from './migrations/011_retention.ts';
 import * as m017 from './migrations/017_webhook_retention.ts';
+import * as m014 from './migrations/014_fair_claiming.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '012_webhooks': m012,
   '011_retention': m011,
   '017_webhook_retention': m017,
+  '014_fair_claiming': m014,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {

@@ -60,6 +60,8 @@ export interface MessagesTable {
   submitted_message_id: string | null;
   /** When the content (bodies, attachments, headers, names) was deleted by retention or erasure; null while kept. */
   content_deleted_at?: number | null;
+  /** 0 for `priority: "high"` (transactional mail), 1 otherwise: within an organization, lower ranks are claimed first. */
+  priority_rank: number;
 }
 
 export interface MessageAttemptsTable {

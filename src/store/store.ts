@@ -10,6 +10,7 @@ import { DatabaseFaults, classifyDatabaseError } from './database-faults.ts';
 import { reconnectingDialect } from './reconnecting-driver.ts';
 import { ReadinessProbe } from './readiness.ts';
 import { openNodeSqlite } from './node-sqlite.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -31,6 +32,8 @@ export interface Store {
    * step would free one page.
    */
   readonly vacuumIncrementally?: (maxPages: number) => void;
+  /** Short writes on hot paths (accepts, send outcomes, claims) that share a transaction and its fsync. */
+  readonly commits: GroupCommit;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,7 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
       capabilities: SQLITE,
       faults,
       readiness,
+      commits: new GroupCommit(db, SQLITE.commitLanes),
       vacuumIncrementally: (maxPages) => sqlite.exec(`pragma incremental_vacuum(${Math.max(1, Math.floor(maxPages))})`),
       close: () => db.destroy(),
     };
@@ -132,5 +136,7 @@ export function openStore(target: DatabaseTarget, options: OpenOptions = {}): St
   });
   const dialect = reconnectingDialect(new PostgresDialect({ pool: discardingDropped(pool) }), { onRetry: (error) => faults.note(error) });
   const db = new Kysely<Database>({ dialect });
-  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, readiness: new ReadinessProbe({ db, faults }), close: () => db.destroy() };
+  return { db, capabilities: POSTGRES, postgres: poolConfig, faults, readiness: new ReadinessProbe({ db, faults }),
+    commits: new GroupCommit(db, POSTGRES.commitLanes),
+    close: () => db.destroy() };
 }

@@ -22,6 +22,8 @@ export interface NewMessage {
   source?: MessageSource;
   /** The Message-ID an SMTP client submitted: kept as the message's Message-ID, and unique per organization. */
   submittedMessageId?: string | null;
+  /** `high`: claimed before the organization's other waiting messages. */
+  priority?: 'high' | 'normal';
 }
 
 /** Writes a new message into the outbox as `queued`, with its recipients all pending; returns it. */
@@ -56,6 +58,7 @@ export async function insertMessage(db: Executor, m: NewMessage): Promise<Messag
       subject: m.content.subject,
       source: m.source ?? 'api',
       submitted_message_id: m.submittedMessageId ?? null,
+      priority_rank: m.priority === 'high' ? 0 : 1,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
