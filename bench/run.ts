@@ -19,6 +19,7 @@ import {
   type ThroughputResult,
   WAIT_LIMIT_MS,
 } from './relais-scenarios.ts';
+import { submissionVsHttp, type Rates } from './smtp-submission.ts';
 import { envNumber, startSink, type StoreKind } from './support.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -29,8 +30,10 @@ const BACKLOG = envNumber('BENCH_BACKLOG', quick ? 3000 : 100_000);
 const BACKLOG_WINDOW = envNumber('BENCH_BACKLOG_WINDOW_SECONDS', quick ? 4 : 15);
 const REMOTE_MESSAGES = envNumber('BENCH_REMOTE_MESSAGES', quick ? 60 : 300);
 const REMOTE_DELAY_MS = envNumber('BENCH_REMOTE_DELAY_MS', 50);
+const SMTP_MESSAGES = envNumber('BENCH_SMTP_MESSAGES', quick ? 100 : 500);
+const SMTP_CLIENTS = envNumber('BENCH_SMTP_CLIENTS', 4);
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const scenarios = new Set((process.env.BENCH_SCENARIOS ?? 'direct,e2e,latency,remote,backlog').split(','));
+const scenarios = new Set((process.env.BENCH_SCENARIOS ?? 'direct,e2e,latency,remote,backlog,smtp').split(','));
 const requested = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',') as StoreKind[];
 const stores: StoreKind[] = [];
 for (const s of requested) {
@@ -43,6 +46,8 @@ interface StoreResults {
   latency?: LatencyResult;
   remote?: RemoteResult;
   backlog?: BacklogResult;
+  /** SMTP submission beside the HTTP API, same messages, same Relais. */
+  submission?: { http: Rates; smtp: Rates };
   profile?: ProfileSummary;
 }
 
@@ -55,7 +60,7 @@ const results: {
 } = {
   at: new Date().toISOString(),
   machine: { cpus: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` },
-  settings: { messages: MESSAGES, clients: CLIENTS, latencySeconds: LATENCY_SECONDS, backlog: BACKLOG, backlogWindowSeconds: BACKLOG_WINDOW, remoteMessages: REMOTE_MESSAGES, remoteDelayMs: REMOTE_DELAY_MS },
+  settings: { messages: MESSAGES, clients: CLIENTS, latencySeconds: LATENCY_SECONDS, backlog: BACKLOG, backlogWindowSeconds: BACKLOG_WINDOW, remoteMessages: REMOTE_MESSAGES, remoteDelayMs: REMOTE_DELAY_MS, smtpMessages: SMTP_MESSAGES, smtpClients: SMTP_CLIENTS },
   direct: {},
   stores: {},
 };
@@ -110,6 +115,10 @@ try {
       log(`${store}: ${BACKLOG} queued by one organization`);
       r.backlog = await backlog(store, sink, BACKLOG, BACKLOG_WINDOW);
     }
+    if (scenarios.has('smtp')) {
+      log(`${store}: SMTP submission vs HTTP, ${SMTP_MESSAGES} messages`);
+      r.submission = await submissionVsHttp(store, SMTP_MESSAGES, SMTP_CLIENTS);
+    }
   }
 } finally {
   sink.close();
@@ -148,6 +157,12 @@ function printTable(): void {
       console.log(
         `  ${store}: remote relay (${REMOTE_DELAY_MS} ms per reply): ${f(r.remote.perConnectionPerSecond, 2)} msg/s per connection (${r.remote.connections} connections)` +
           (nm ? `; nodemailer pooled ${f(nm.messages / nm.seconds / Math.max(1, nm.connections), 2)} (${nm.connections}) → ratio ${f(r.remote.perConnectionPerSecond / (nm.messages / nm.seconds / Math.max(1, nm.connections)), 2)}` : ''),
+      );
+    }
+    if (r.submission) {
+      const { http, smtp } = r.submission;
+      console.log(
+        `  ${store}: SMTP submission (STARTTLS, AUTH, ${SMTP_CLIENTS} pooled connections) ${f(smtp.endToEndPerSecond)} msg/s end to end vs HTTP ${f(http.endToEndPerSecond)} msg/s (${SMTP_CLIENTS} clients) → ratio ${f(smtp.endToEndPerSecond / http.endToEndPerSecond, 2)}`,
       );
     }
     if (r.profile) {

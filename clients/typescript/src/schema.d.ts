@@ -2196,6 +2196,8 @@ export interface operations {
                         contentType: string;
                         contentBase64: string;
                     }[];
+                    /** @enum {string} */
+                    priority?: "high" | "normal";
                 };
             };
         };
