@@ -1,46 +1,16 @@
 // Durability: SIGKILL the service while messages are in flight; after a restart every accepted
 // message is delivered, and only messages that were in flight may arrive twice (same Message-ID).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import fs from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
-import { startSmtpFixture, type CapturedMessage, type SmtpFixture } from '../support/smtp-fixture.ts';
-import { tempDir } from '../support/databases.ts';
-import { freePort, startRelaisProcess, waitUntil, type RelaisProcess } from '../support/process.ts';
+import type { CapturedMessage } from '../support/smtp-fixture.ts';
+import { useDurabilityHarness } from '../support/durability.ts';
+import { waitUntil } from '../support/process.ts';
 
-const API_KEY = 'rls_kill9-test-key-0123456789abcdef';
 const COUNT = 40;
-
-let smtp: SmtpFixture;
-let dataDir: string;
-let relais: RelaisProcess | undefined;
-
-before(async () => {
-  smtp = await startSmtpFixture({ security: 'none' });
-  dataDir = tempDir('relais-kill9-');
-});
-after(async () => {
-  relais?.kill('SIGKILL');
-  await smtp.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const harness = useDurabilityHarness('kill9', { RELAIS_DISPATCH_CONCURRENCY: '4' });
 
 test('every accepted message is delivered after a SIGKILL mid-send; duplicates only for in-flight ones', async () => {
-  const port = await freePort();
-  const env = {
-    RELAIS_DATA_DIR: dataDir,
-    RELAIS_PORT: String(port),
-    RELAIS_HOST: '127.0.0.1',
-    RELAIS_PLATFORM_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-    RELAIS_PLATFORM_FROM: 'Platform <hello@platform.example>',
-    RELAIS_BOOTSTRAP_API_KEY: API_KEY,
-    RELAIS_LEASE_SECONDS: '2',
-    RELAIS_DISPATCH_CONCURRENCY: '4',
-    RELAIS_LOG_LEVEL: 'warn',
-  };
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
+  const { smtp, base, headers } = harness;
 
   // Phase 1: the relay takes every message in full but answers only every other DATA, so
   // some messages are on the wire, unacknowledged, when the process dies.
@@ -57,7 +27,7 @@ test('every accepted message is delivered after a SIGKILL mid-send; duplicates o
     },
   });
 
-  relais = await startRelaisProcess(env, base);
+  await harness.start();
   const org = await fetch(`${base}/v1/organizations`, { method: 'POST', headers, body: JSON.stringify({ id: 'acme', name: 'Acme' }) });
   assert.equal(org.status, 201);
 
@@ -73,12 +43,9 @@ test('every accepted message is delivered after a SIGKILL mid-send; duplicates o
   }
   // Every sending slot is stuck on an unanswered DATA: the dispatcher is busy mid-send.
   await waitUntil(() => heldBeforeKill.length >= 4, 10_000, 'sends in flight');
-  relais.kill('SIGKILL');
-  await relais.exited;
+  await harness.kill();
 
-  const db = new DatabaseSync(path.join(dataDir, 'relais.db'), { readOnly: true });
-  const rows = db.prepare('select id, status, message_id_header as mid from messages').all() as unknown as { id: string; status: string; mid: string }[];
-  db.close();
+  const rows = harness.read<{ id: string; status: string; mid: string }>('select id, status, message_id_header as mid from messages');
   assert.equal(rows.length, COUNT, 'every accepted message was committed before its 202');
   const inFlight = new Set(rows.filter((r) => r.status === 'sending').map((r) => r.mid));
   assert.ok(inFlight.size >= 4, `messages were in flight at the kill (${inFlight.size})`);
@@ -87,7 +54,7 @@ test('every accepted message is delivered after a SIGKILL mid-send; duplicates o
 
   // Phase 2: restart with a well-behaved relay; leases of the dead process expire and the rest drains.
   smtp.setScript({});
-  relais = await startRelaisProcess(env, base);
+  await harness.start();
   await waitUntil(
     async () => {
       const res = await fetch(`${base}/v1/organizations/acme/messages?status=sent&limit=200`, { headers });
