@@ -12,12 +12,12 @@ import * as m007 from './migrations/007_attempt_counts.ts';
 import * as m008 from './migrations/008_check_explanation_ids.ts';
 import * as m009 from './migrations/009_relay_oauth.ts';
 import * as m010 from './migrations/010_oauth_connect.ts';
-import * as m013 from './migrations/013_message_source.ts';
-import * as m016 from './migrations/016_readiness_probe.ts';
-import * as m012 from './migrations/012_webhooks.ts';
 import * as m011 from './migrations/011_retention.ts';
-import * as m017 from './migrations/017_webhook_retention.ts';
+import * as m012 from './migrations/012_webhooks.ts';
+import * as m013 from './migrations/013_message_source.ts';
 import * as m014 from './migrations/014_fair_claiming.ts';
+import * as m016 from './migrations/016_readiness_probe.ts';
+import * as m017 from './migrations/017_webhook_retention.ts';
 
 interface NumberedMigration {
   up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
@@ -35,12 +35,12 @@ const MIGRATIONS: Record<string, NumberedMigration> = {
   '008_check_explanation_ids': m008,
   '009_relay_oauth': m009,
   '010_oauth_connect': m010,
-  '013_message_source': m013,
-  '016_readiness_probe': m016,
-  '012_webhooks': m012,
   '011_retention': m011,
-  '017_webhook_retention': m017,
+  '012_webhooks': m012,
+  '013_message_source': m013,
   '014_fair_claiming': m014,
+  '016_readiness_probe': m016,
+  '017_webhook_retention': m017,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
